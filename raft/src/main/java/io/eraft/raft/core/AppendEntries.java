@@ -1,0 +1,39 @@
+package io.eraft.raft.core;
+
+import java.util.List;
+
+/**
+ * AppendEntries RPC (figure 2). With no entries it is a heartbeat. {@code readRound} is the
+ * leader's ReadIndex round at send time; a response echoing it confirms the leader was still
+ * leader when the round began.
+ */
+public record AppendEntries(
+    long from,
+    long to,
+    long term,
+    long prevLogIndex,
+    long prevLogTerm,
+    List<Entry> entries,
+    long leaderCommit,
+    long readRound,
+    long callId)
+    implements RaftMessage {
+  public AppendEntries {
+    entries = List.copyOf(entries);
+    for (int i = 0; i < entries.size(); i++) {
+      if (entries.get(i).index() != prevLogIndex + 1 + i) {
+        throw new IllegalArgumentException("entries must follow prevLogIndex " + prevLogIndex + " contiguously");
+      }
+    }
+  }
+
+  /** Index of the last entry carried, or {@code prevLogIndex} for a heartbeat. */
+  public long lastIndex() {
+    return prevLogIndex + entries.size();
+  }
+
+  @Override
+  public AppendEntries withCallId(long callId) {
+    return new AppendEntries(from, to, term, prevLogIndex, prevLogTerm, entries, leaderCommit, readRound, callId);
+  }
+}

@@ -1,0 +1,64 @@
+package io.eraft.raft.core;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Campaigning for {@code voteTerm}. A pre-candidate (thesis §9.6) asks whether it would win without
+ * incrementing its term; only a won PreVote round starts a real election.
+ */
+final class Candidate extends RoleState {
+  private final boolean preVote;
+  private final long voteTerm;
+  private final Map<Long, Boolean> votes = new HashMap<>();
+
+  Candidate(RaftCore core, boolean preVote, long voteTerm) {
+    super(core);
+    this.preVote = preVote;
+    this.voteTerm = voteTerm;
+  }
+
+  @Override
+  Role type() {
+    return preVote ? Role.PRE_CANDIDATE : Role.CANDIDATE;
+  }
+
+  @Override
+  void tick() {
+    if (core.tickElection()) {
+      core.campaign(core.config().preVote());
+    }
+  }
+
+  @Override
+  void step(RaftMessage m) {
+    if (m instanceof AppendEntries || m instanceof InstallSnapshot) {
+      // A leader exists for our term (or, for a pre-candidate, the term we are in): follow it.
+      core.becomeFollower(core.term(), m.from());
+      core.step(m);
+    } else if (m instanceof RequestVoteResponse r && r.preVote() == preVote && (preVote || r.term() == voteTerm)) {
+      recordVote(r.from(), r.voteGranted());
+    } else {
+      ignore(m);
+    }
+  }
+
+  /** Counts a vote and acts on the outcome; returns true if the election was decided. */
+  boolean recordVote(long voter, boolean granted) {
+    votes.putIfAbsent(voter, granted);
+    switch (Quorum.voteResult(core.peers().size(), votes.values())) {
+      case WON:
+        if (preVote) {
+          core.campaign(false);
+        } else {
+          core.becomeLeader();
+        }
+        return true;
+      case LOST:
+        core.becomeFollower(core.term(), SoftState.NO_LEADER);
+        return true;
+      default:
+        return false;
+    }
+  }
+}

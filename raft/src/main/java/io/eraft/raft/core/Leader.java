@@ -1,0 +1,290 @@
+package io.eraft.raft.core;
+
+import com.google.protobuf.ByteString;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Leads the current term: replicates its log to every follower (one {@link Progress} each), advances
+ * the commit index, answers ReadIndex requests and, with CheckQuorum, steps down when cut off from
+ * a majority.
+ */
+final class Leader extends RoleState {
+  private final RaftLog log;
+  private final Map<Long, Progress> progress = new LinkedHashMap<>();
+  private final ReadIndexQueue reads;
+  private int heartbeatElapsed;
+  private boolean committedInTerm;
+
+  Leader(RaftCore core) {
+    super(core);
+    this.log = core.log();
+    CoreConfig config = core.config();
+    for (long peer : core.peers()) {
+      Progress pr = new Progress(log.lastIndex() + 1,
+          new Inflights(config.maxInflightMessages(), config.maxInflightBytes()));
+      progress.put(peer, pr);
+    }
+    self().maybeUpdate(log.lastStableIndex());
+    self().becomeReplicate();
+    self().setRecentActive(true);
+    this.reads = new ReadIndexQueue(core.id(), core.peers());
+  }
+
+  /** Appends the no-op of thesis §6.4 (commits earlier terms' entries) and announces it. */
+  void start() {
+    log.append(List.of(Entry.noop(log.lastIndex() + 1, core.term())));
+    broadcastAppend();
+  }
+
+  @Override
+  Role type() {
+    return Role.LEADER;
+  }
+
+  @Override
+  void tick() {
+    heartbeatElapsed++;
+    if (core.tickQuorumCheck() && core.config().checkQuorum()) {
+      if (!quorumActive()) {
+        core.logger().warn("node {} steps down at term {}: no quorum heard from in an election timeout",
+            core.id(), core.term());
+        core.becomeFollower(core.term(), SoftState.NO_LEADER);
+        return;
+      }
+      progress.forEach((peer, pr) -> pr.setRecentActive(peer == core.id()));
+    }
+    if (heartbeatElapsed >= core.config().heartbeatTicks()) {
+      heartbeatElapsed = 0;
+      broadcastHeartbeat();
+    }
+  }
+
+  @Override
+  void step(RaftMessage m) {
+    if (m instanceof AppendEntriesResponse r) {
+      handleAppendResponse(r);
+    } else if (m instanceof InstallSnapshotResponse r) {
+      handleSnapshotResponse(r);
+    } else if (m instanceof AppendEntries || m instanceof InstallSnapshot) {
+      throw new IllegalStateException("node " + core.id() + " is leader of term " + core.term()
+          + " but node " + m.from() + " also claims it: election safety violated");
+    } else {
+      ignore(m);
+    }
+  }
+
+  ProposeResult propose(List<ByteString> commands) {
+    long first = log.lastIndex() + 1;
+    List<Entry> entries = new ArrayList<>(commands.size());
+    for (int i = 0; i < commands.size(); i++) {
+      entries.add(new Entry(first + i, core.term(), commands.get(i)));
+    }
+    log.append(entries);
+    broadcastAppend();
+    return new ProposeResult(true, first, core.term(), core.id());
+  }
+
+  void readIndex(long requestId) {
+    if (!committedInTerm) {
+      reads.awaitFirstCommit(requestId);
+    } else if (progress.size() == 1) {
+      core.addReadState(new ReadState(requestId, log.committed()));
+    } else {
+      reads.add(requestId, log.committed());
+    }
+  }
+
+  boolean hasUnsentReadRound() {
+    return reads.hasUnsentRound();
+  }
+
+  /** Broadcasts the heartbeat round that confirms the reads queued since the last one. */
+  void sendReadRound() {
+    if (reads.hasUnsentRound()) {
+      reads.startRound();
+      broadcastHeartbeat();
+    }
+  }
+
+  void selfPersisted(long lastStableIndex) {
+    if (self().maybeUpdate(lastStableIndex)) {
+      maybeCommit();
+    }
+  }
+
+  void peerUnreachable(long peer) {
+    Progress pr = progress.get(peer);
+    if (pr != null && pr.state() == Progress.State.REPLICATE) {
+      pr.becomeProbe();
+    }
+  }
+
+  void snapshotFailed(long peer) {
+    Progress pr = progress.get(peer);
+    if (pr != null && pr.state() == Progress.State.SNAPSHOT) {
+      pr.becomeProbe();
+      // Wait for a heartbeat response before retrying, so a dead peer costs one try per heartbeat.
+      pr.sentEntries(pr.match(), 0, false);
+    }
+  }
+
+  void stepDown() {
+    for (ReadState rs : reads.failAll()) {
+      core.addReadState(rs);
+    }
+  }
+
+  private Progress self() {
+    return progress.get(core.id());
+  }
+
+  private void handleAppendResponse(AppendEntriesResponse m) {
+    Progress pr = progress.get(m.from());
+    pr.setRecentActive(true);
+    confirmReads(m.from(), m.readRound());
+    if (!m.success()) {
+      long nextProbe = m.conflictIndex();
+      if (m.conflictTerm() > 0) {
+        nextProbe = log.lastIndexWithTermAtMost(m.conflictIndex(), m.conflictTerm());
+      }
+      if (pr.maybeDecreaseTo(m.index(), nextProbe)) {
+        core.logger().debug("node {} backs up follower {} to {}", core.id(), m.from(), pr);
+        if (pr.state() == Progress.State.REPLICATE) {
+          pr.becomeProbe();
+        }
+        sendAppend(m.from(), true);
+      } else {
+        pr.responseReceived();
+        sendAppend(m.from(), false);
+      }
+      return;
+    }
+    if (pr.maybeUpdate(m.index())) {
+      switch (pr.state()) {
+        case PROBE -> pr.becomeReplicate();
+        case SNAPSHOT -> {
+          if (pr.match() >= pr.pendingSnapshot()) {
+            pr.becomeProbe();
+          }
+        }
+        case REPLICATE -> pr.acknowledged(m.index());
+      }
+      maybeCommit();
+    } else {
+      pr.responseReceived();
+    }
+    while (sendAppend(m.from(), false)) {
+      // keep the pipeline full
+    }
+  }
+
+  private void handleSnapshotResponse(InstallSnapshotResponse m) {
+    Progress pr = progress.get(m.from());
+    pr.setRecentActive(true);
+    pr.maybeUpdate(m.matchIndex());
+    if (pr.state() == Progress.State.SNAPSHOT) {
+      pr.becomeProbe();
+    }
+    sendAppend(m.from(), false);
+  }
+
+  private void confirmReads(long peer, long round) {
+    for (ReadState rs : reads.acknowledge(peer, round)) {
+      core.addReadState(rs);
+    }
+  }
+
+  /** Figure 2: commit the highest index stored on a majority, if it is from the current term. */
+  private void maybeCommit() {
+    long[] matches = progress.values().stream().mapToLong(Progress::match).toArray();
+    long n = Quorum.committedIndex(matches);
+    if (n <= log.committed() || log.term(n) != core.term()) {
+      return;
+    }
+    log.commitTo(n);
+    if (!committedInTerm) {
+      committedInTerm = true;
+      for (long requestId : reads.drainAwaitingFirstCommit()) {
+        readIndex(requestId);
+      }
+    }
+  }
+
+  private void broadcastAppend() {
+    for (long peer : progress.keySet()) {
+      if (peer != core.id()) {
+        sendAppend(peer, true);
+      }
+    }
+  }
+
+  /**
+   * Sends the next AppendEntries to {@code peer} unless its progress is paused; falls back to a
+   * snapshot when the entries it needs were compacted. Returns whether entries were sent.
+   */
+  private boolean sendAppend(long peer, boolean sendIfEmpty) {
+    Progress pr = progress.get(peer);
+    if (pr.isPaused()) {
+      return false;
+    }
+    long prevIndex = pr.next() - 1;
+    long prevTerm = log.term(prevIndex);
+    if (prevTerm == RaftLogReader.UNKNOWN_TERM) {
+      sendSnapshot(peer, pr);
+      return false;
+    }
+    List<Entry> entries = log.entriesFrom(pr.next(), core.config().maxBytesPerMessage());
+    if (entries.isEmpty() && !sendIfEmpty) {
+      return false;
+    }
+    long bytes = 0;
+    for (Entry e : entries) {
+      bytes += e.sizeBytes();
+    }
+    core.send(new AppendEntries(core.id(), peer, core.term(), prevIndex, prevTerm, entries, log.committed(),
+        reads.sentRound(), 0));
+    pr.sentEntries(prevIndex + entries.size(), bytes, !entries.isEmpty());
+    return !entries.isEmpty();
+  }
+
+  private void sendSnapshot(long peer, Progress pr) {
+    SnapshotMeta meta = log.snapshotMeta();
+    core.logger().info("node {} sends snapshot at {}/{} to {} ({})", core.id(), meta.index(), meta.term(), peer, pr);
+    pr.becomeSnapshot(meta.index());
+    core.send(new InstallSnapshot(core.id(), peer, core.term(), meta.index(), meta.term(), 0));
+  }
+
+  /**
+   * Heartbeats are empty AppendEntries anchored at the follower's known match, so they never need
+   * compacted entries and only ever advance its commit to what it provably holds.
+   */
+  private void broadcastHeartbeat() {
+    for (Map.Entry<Long, Progress> e : progress.entrySet()) {
+      long peer = e.getKey();
+      if (peer == core.id()) {
+        continue;
+      }
+      long match = e.getValue().match();
+      long matchTerm = log.term(match);
+      if (matchTerm == RaftLogReader.UNKNOWN_TERM) {
+        match = 0;
+        matchTerm = 0;
+      }
+      core.send(new AppendEntries(core.id(), peer, core.term(), match, matchTerm, List.of(),
+          Math.min(match, log.committed()), reads.sentRound(), 0));
+    }
+  }
+
+  private boolean quorumActive() {
+    long active = progress.values().stream().filter(Progress::recentActive).count();
+    return active >= Quorum.majority(progress.size());
+  }
+
+  /** The replication state of {@code peer}, for diagnostics. */
+  String describeProgress(long peer) {
+    return String.valueOf(progress.get(peer));
+  }
+}

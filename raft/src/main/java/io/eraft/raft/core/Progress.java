@@ -1,0 +1,151 @@
+package io.eraft.raft.core;
+
+/**
+ * What a leader knows about one follower's log (etcd's tracker.Progress). Thread-confined.
+ *
+ * <ul>
+ *   <li>PROBE: the leader does not know where the logs diverge; one AppendEntries at a time, the
+ *       next only after a response (any response, heartbeats included, unpauses it).
+ *   <li>REPLICATE: the follower is known to match through {@code match}; entries are pipelined
+ *       optimistically up to the {@link Inflights} window.
+ *   <li>SNAPSHOT: a snapshot transfer is in progress; nothing else is sent but heartbeats.
+ * </ul>
+ *
+ * <p>Invariant: {@code match < next}.
+ */
+final class Progress {
+  enum State { PROBE, REPLICATE, SNAPSHOT }
+
+  private long match;
+  private long next;
+  private State state = State.PROBE;
+  private long pendingSnapshot;
+  private boolean probeSent;
+  private boolean recentActive;
+  private final Inflights inflights;
+
+  Progress(long next, Inflights inflights) {
+    this.next = next;
+    this.inflights = inflights;
+  }
+
+  long match() {
+    return match;
+  }
+
+  long next() {
+    return next;
+  }
+
+  State state() {
+    return state;
+  }
+
+  long pendingSnapshot() {
+    return pendingSnapshot;
+  }
+
+  boolean recentActive() {
+    return recentActive;
+  }
+
+  void setRecentActive(boolean active) {
+    recentActive = active;
+  }
+
+  void becomeProbe() {
+    if (state == State.SNAPSHOT) {
+      next = Math.max(match + 1, pendingSnapshot + 1);
+    } else {
+      next = match + 1;
+    }
+    resetState(State.PROBE);
+  }
+
+  void becomeReplicate() {
+    next = match + 1;
+    resetState(State.REPLICATE);
+  }
+
+  void becomeSnapshot(long snapshotIndex) {
+    resetState(State.SNAPSHOT);
+    pendingSnapshot = snapshotIndex;
+  }
+
+  private void resetState(State newState) {
+    state = newState;
+    probeSent = false;
+    pendingSnapshot = 0;
+    inflights.reset();
+  }
+
+  /** A follower acknowledged its log matches through {@code index}. Returns whether match grew. */
+  boolean maybeUpdate(long index) {
+    boolean updated = false;
+    if (match < index) {
+      match = index;
+      updated = true;
+      probeSent = false;
+    }
+    next = Math.max(next, index + 1);
+    return updated;
+  }
+
+  /**
+   * A rejection of AppendEntries at {@code rejected}; {@code matchHint} is the leader's best guess
+   * of the highest index that matches. Returns false if the rejection is stale.
+   */
+  boolean maybeDecreaseTo(long rejected, long matchHint) {
+    if (state == State.REPLICATE) {
+      if (rejected <= match) {
+        return false;
+      }
+      next = match + 1;
+      return true;
+    }
+    if (next - 1 != rejected) {
+      return false;
+    }
+    next = Math.max(Math.min(rejected, matchHint + 1), match + 1);
+    probeSent = false;
+    return true;
+  }
+
+  /** Records that entries through {@code lastIndex} were just sent in a message of {@code bytes}. */
+  void sentEntries(long lastIndex, long bytes, boolean hadEntries) {
+    if (state == State.REPLICATE) {
+      if (hadEntries) {
+        next = lastIndex + 1;
+        inflights.add(lastIndex, bytes);
+      }
+    } else if (state == State.PROBE) {
+      probeSent = true;
+    }
+  }
+
+  /** Any response from the follower lets a probing leader send its next probe. */
+  void responseReceived() {
+    if (state == State.PROBE) {
+      probeSent = false;
+    }
+  }
+
+  void acknowledged(long index) {
+    inflights.freeLE(index);
+  }
+
+  boolean isPaused() {
+    return switch (state) {
+      case PROBE -> probeSent;
+      case REPLICATE -> inflights.isFull();
+      case SNAPSHOT -> true;
+    };
+  }
+
+  @Override
+  public String toString() {
+    return state + " match=" + match + " next=" + next
+        + (state == State.SNAPSHOT ? " pendingSnapshot=" + pendingSnapshot : "")
+        + (state == State.REPLICATE ? " inflight=" + inflights.count() : "");
+  }
+}

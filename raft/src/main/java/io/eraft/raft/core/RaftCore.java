@@ -1,0 +1,432 @@
+package io.eraft.raft.core;
+
+import com.google.protobuf.ByteString;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+
+/**
+ * The Raft consensus algorithm as a deterministic state machine (the etcd-raft shape). It owns no
+ * thread, clock, randomness source or I/O: time enters through {@link #tick()}, peers' traffic
+ * through {@link #step(RaftMessage)}, client work through {@link #propose} and
+ * {@link #readIndex(long)}, and everything it wants done leaves through {@link #ready()}. Given the
+ * same inputs and the same seeded {@code Random}, two cores behave identically.
+ *
+ * <p>Implements elections with PreVote and CheckQuorum (thesis §9.6, §6.2), replication with
+ * pipelining and fast conflict backtracking, the current-term commit rule (paper §5.4.2), a no-op
+ * entry on election, ReadIndex (thesis §6.4) and snapshot installation.
+ *
+ * <p>Not thread-safe: thread-confined to the raft loop that drives it.
+ */
+public final class RaftCore {
+  private final CoreConfig config;
+  private final long id;
+  private final List<Long> peers;
+  private final Logger logger;
+  private final RaftLog log;
+
+  private long term;
+  private long votedFor;
+  private long leaderId = SoftState.NO_LEADER;
+  private RoleState role;
+  private int electionElapsed;
+  private int randomizedElectionTimeout;
+
+  private List<RaftMessage> messages = new ArrayList<>();
+  private List<RaftMessage> messagesAfterPersist = new ArrayList<>();
+  private List<ReadState> readStates = new ArrayList<>();
+  private HardState lastHardState;
+  private SoftState lastSoftState;
+
+  public RaftCore(CoreConfig config, RaftLogReader storage) {
+    this.config = config;
+    this.id = config.id();
+    this.peers = config.peers();
+    this.logger = config.logger();
+    this.log = new RaftLog(storage, config.applied());
+    HardState hs = storage.hardState();
+    this.term = hs.term();
+    this.votedFor = hs.votedFor();
+    this.lastHardState = hs;
+    this.role = new Follower(this);
+    resetElectionTimer();
+    this.lastSoftState = softState();
+  }
+
+  // ---- inputs ------------------------------------------------------------------------------
+
+  /** Advances logical time by one tick: election timeouts, heartbeats and quorum checks. */
+  public void tick() {
+    role.tick();
+  }
+
+  /** Handles one message from a peer. Every request is answered exactly once. */
+  public void step(RaftMessage m) {
+    if (m.to() != id || !peers.contains(m.from()) || m.from() == id) {
+      logger.debug("node {} ignoring misaddressed message {}", id, m);
+      return;
+    }
+    if (m.term() > term) {
+      if (m instanceof RequestVote rv) {
+        if (inLeaderLease()) {
+          // Thesis §4.2.3: a node that heard from a live leader within the minimum election
+          // timeout ignores candidates, so a rejoining partitioned node cannot disrupt the cluster.
+          logger.debug("node {} (term {}) rejects vote from {} at term {}: leader {} is active",
+              id, term, rv.from(), rv.term(), leaderId);
+          sendAfterPersist(new RequestVoteResponse(id, rv.from(), term, false, rv.preVote(), rv.callId()));
+          return;
+        }
+        if (!rv.preVote()) {
+          becomeFollower(m.term(), SoftState.NO_LEADER);
+        }
+      } else if (m instanceof RequestVoteResponse r && r.preVote() && r.voteGranted()) {
+        // A granted pre-vote carries the term we would campaign in; adopted only if we win.
+      } else if (m instanceof AppendEntries || m instanceof InstallSnapshot) {
+        becomeFollower(m.term(), m.from());
+      } else {
+        becomeFollower(m.term(), SoftState.NO_LEADER);
+      }
+    } else if (m.term() < term) {
+      answerStaleRequest(m);
+      return;
+    }
+    if (m instanceof RequestVote rv) {
+      handleVoteRequest(rv);
+    } else {
+      role.step(m);
+    }
+  }
+
+  /**
+   * Appends {@code commands} to the log if this node leads; never blocks. Each command must be
+   * non-empty (an empty entry is a no-op).
+   */
+  public ProposeResult propose(List<ByteString> commands) {
+    for (ByteString c : commands) {
+      if (c.isEmpty()) {
+        throw new IllegalArgumentException("a proposed command must not be empty");
+      }
+    }
+    if (role instanceof Leader leader) {
+      return leader.propose(commands);
+    }
+    return ProposeResult.notLeader(leaderId);
+  }
+
+  /**
+   * Requests a linearizable read point. The answer arrives as a {@link ReadState} with this
+   * {@code requestId} in a later {@link Ready}: an index to wait for, or a failure if this node is
+   * not a confirmed leader.
+   */
+  public void readIndex(long requestId) {
+    if (role instanceof Leader leader) {
+      leader.readIndex(requestId);
+    } else {
+      readStates.add(ReadState.failed(requestId));
+    }
+  }
+
+  /** The transport could not deliver a message to {@code peer} (or its answer was lost). */
+  public void reportUnreachable(long peer) {
+    if (role instanceof Leader leader) {
+      leader.peerUnreachable(peer);
+    }
+  }
+
+  /** Streaming a snapshot to {@code peer} failed; the leader will retry after a heartbeat. */
+  public void reportSnapshotFailed(long peer) {
+    if (role instanceof Leader leader) {
+      leader.snapshotFailed(peer);
+    }
+  }
+
+  // ---- outputs -----------------------------------------------------------------------------
+
+  public boolean hasReady() {
+    if (role instanceof Leader leader && leader.hasUnsentReadRound()) {
+      return true;
+    }
+    return !softState().equals(lastSoftState)
+        || !hardState().equals(lastHardState)
+        || !log.unstableEntries().isEmpty()
+        || !log.unstableSnapshot().isEmpty()
+        || log.hasNextCommittedEntries()
+        || !messages.isEmpty()
+        || !messagesAfterPersist.isEmpty()
+        || !readStates.isEmpty();
+  }
+
+  /** Collects the pending work; call {@link #advance(Ready)} once it is done. */
+  public Ready ready() {
+    if (role instanceof Leader leader) {
+      leader.sendReadRound();
+    }
+    HardState hs = hardState();
+    boolean termOrVoteChanged = hs.term() != lastHardState.term() || hs.votedFor() != lastHardState.votedFor();
+    List<Entry> entries = log.unstableEntries();
+    SnapshotMeta snapshot = log.unstableSnapshot();
+    Ready rd = new Ready(
+        softState(),
+        hs.equals(lastHardState) ? HardState.EMPTY : hs,
+        snapshot,
+        entries,
+        log.nextCommittedEntries(config.maxCommittedBytesPerReady()),
+        messages,
+        messagesAfterPersist,
+        readStates,
+        termOrVoteChanged || !entries.isEmpty() || !snapshot.isEmpty());
+    messages = new ArrayList<>();
+    messagesAfterPersist = new ArrayList<>();
+    readStates = new ArrayList<>();
+    lastSoftState = rd.softState();
+    return rd;
+  }
+
+  /** Acknowledges that everything {@code rd} asked for has been done. */
+  public void advance(Ready rd) {
+    if (!rd.hardState().isEmpty()) {
+      lastHardState = rd.hardState();
+    }
+    if (!rd.snapshot().isEmpty()) {
+      log.snapshotInstalled(rd.snapshot());
+    }
+    if (!rd.entries().isEmpty()) {
+      Entry last = rd.entries().get(rd.entries().size() - 1);
+      log.stableTo(last.index(), last.term());
+    }
+    if (!rd.committed().isEmpty()) {
+      log.appliedTo(rd.committed().get(rd.committed().size() - 1).index());
+    }
+    if (role instanceof Leader leader) {
+      // The leader counts its own entries toward a quorum only once they are durable.
+      leader.selfPersisted(log.lastStableIndex());
+    }
+  }
+
+  public CoreStatus status() {
+    return new CoreStatus(id, role.type(), term, votedFor, leaderId, log.committed(), log.applied(),
+        log.firstIndex(), log.lastIndex());
+  }
+
+  public long id() {
+    return id;
+  }
+
+  // ---- shared by the roles -----------------------------------------------------------------
+
+  CoreConfig config() {
+    return config;
+  }
+
+  Logger logger() {
+    return logger;
+  }
+
+  RaftLog log() {
+    return log;
+  }
+
+  List<Long> peers() {
+    return peers;
+  }
+
+  long term() {
+    return term;
+  }
+
+  long leaderId() {
+    return leaderId;
+  }
+
+  void setLeaderId(long leader) {
+    leaderId = leader;
+  }
+
+  void send(RaftMessage m) {
+    messages.add(m);
+  }
+
+  /** Queues a message that promises durable state; released only after the next persist. */
+  void sendAfterPersist(RaftMessage m) {
+    messagesAfterPersist.add(m);
+  }
+
+  void addReadState(ReadState rs) {
+    readStates.add(rs);
+  }
+
+  /** Election clock shared by followers and candidates; returns true when it fired. */
+  boolean tickElection() {
+    electionElapsed++;
+    if (electionElapsed >= randomizedElectionTimeout) {
+      electionElapsed = 0;
+      return true;
+    }
+    return false;
+  }
+
+  /** Leader's quorum-check clock; returns true once per election timeout. */
+  boolean tickQuorumCheck() {
+    electionElapsed++;
+    if (electionElapsed >= config.electionTicks()) {
+      electionElapsed = 0;
+      return true;
+    }
+    return false;
+  }
+
+  void resetElectionElapsed() {
+    electionElapsed = 0;
+  }
+
+  void becomeFollower(long newTerm, long leader) {
+    boolean changed = newTerm != term || !(role instanceof Follower) || leader != leaderId;
+    if (newTerm != term) {
+      term = newTerm;
+      votedFor = HardState.NO_VOTE;
+    }
+    leaveRole();
+    role = new Follower(this);
+    leaderId = leader;
+    resetElectionTimer();
+    if (changed) {
+      logger.info("node {} became follower at term {}, leader {}", id, term, leader);
+    }
+  }
+
+  /** Starts an election: a PreVote round first when configured, else a real one. */
+  void campaign(boolean preVote) {
+    leaveRole();
+    long voteTerm;
+    Candidate candidate;
+    if (preVote) {
+      candidate = new Candidate(this, true, term + 1);
+      voteTerm = term + 1;
+      logger.info("node {} became pre-candidate at term {}", id, term);
+    } else {
+      term++;
+      votedFor = id;
+      candidate = new Candidate(this, false, term);
+      voteTerm = term;
+      logger.info("node {} became candidate at term {}", id, term);
+    }
+    role = candidate;
+    leaderId = SoftState.NO_LEADER;
+    resetElectionTimer();
+    if (candidate.recordVote(id, true)) {
+      return; // a single-node cluster wins at once
+    }
+    for (long peer : peers) {
+      if (peer == id) {
+        continue;
+      }
+      RequestVote request = new RequestVote(id, peer, voteTerm, log.lastIndex(), log.lastTerm(), preVote, 0);
+      if (preVote) {
+        send(request);
+      } else {
+        sendAfterPersist(request); // our own vote must be durable before we ask for others'
+      }
+    }
+  }
+
+  void becomeLeader() {
+    leaveRole();
+    Leader leader = new Leader(this);
+    role = leader;
+    leaderId = id;
+    electionElapsed = 0;
+    logger.info("node {} became leader at term {}", id, term);
+    leader.start();
+  }
+
+  private void leaveRole() {
+    if (role instanceof Leader leader) {
+      leader.stepDown();
+    }
+  }
+
+  private void resetElectionTimer() {
+    electionElapsed = 0;
+    int base = config.electionTicks();
+    randomizedElectionTimeout = base + config.random().nextInt(base);
+  }
+
+  private boolean inLeaderLease() {
+    return config.checkQuorum() && leaderId != SoftState.NO_LEADER
+        && electionElapsed < config.electionTicks();
+  }
+
+  private void handleVoteRequest(RequestVote m) {
+    boolean canVote = votedFor == m.from()
+        || (votedFor == HardState.NO_VOTE && leaderId == SoftState.NO_LEADER)
+        || (m.preVote() && m.term() > term);
+    if (canVote && log.isUpToDate(m.lastLogIndex(), m.lastLogTerm())) {
+      if (!m.preVote()) {
+        electionElapsed = 0;
+        votedFor = m.from();
+      }
+      // A granted pre-vote answers in the candidate's future term so it counts the grant.
+      sendAfterPersist(new RequestVoteResponse(id, m.from(), m.preVote() ? m.term() : term, true, m.preVote(), m.callId()));
+    } else {
+      sendAfterPersist(new RequestVoteResponse(id, m.from(), term, false, m.preVote(), m.callId()));
+    }
+  }
+
+  /** Requests from an older term are answered with ours, so their sender steps down. */
+  private void answerStaleRequest(RaftMessage m) {
+    if (m instanceof RequestVote rv) {
+      sendAfterPersist(new RequestVoteResponse(id, rv.from(), term, false, rv.preVote(), rv.callId()));
+    } else if (m instanceof AppendEntries ae) {
+      sendAfterPersist(new AppendEntriesResponse(id, ae.from(), term, false, ae.prevLogIndex(), 0, 0,
+          ae.readRound(), ae.callId()));
+    } else if (m instanceof InstallSnapshot is) {
+      sendAfterPersist(new InstallSnapshotResponse(id, is.from(), term, 0, is.callId()));
+    } else {
+      logger.debug("node {} (term {}) ignoring stale {}", id, term, m);
+    }
+  }
+
+  /** AppendEntries from the current leader (figure 2, receiver implementation). */
+  void handleAppendEntries(AppendEntries m) {
+    if (m.prevLogIndex() < log.committed()) {
+      // Everything through our commit index already matches the leader's log.
+      sendAfterPersist(new AppendEntriesResponse(id, m.from(), term, true, log.committed(), 0, 0, m.readRound(), m.callId()));
+      return;
+    }
+    long lastNew = log.maybeAppend(m.prevLogIndex(), m.prevLogTerm(), m.leaderCommit(), m.entries());
+    if (lastNew >= 0) {
+      sendAfterPersist(new AppendEntriesResponse(id, m.from(), term, true, lastNew, 0, 0, m.readRound(), m.callId()));
+      return;
+    }
+    long hintIndex = log.lastIndexWithTermAtMost(Math.min(m.prevLogIndex(), log.lastIndex()), m.prevLogTerm());
+    logger.debug("node {} rejects append at {}/{} from {}; hint {}/{}", id, m.prevLogIndex(), m.prevLogTerm(),
+        m.from(), hintIndex, log.term(hintIndex));
+    sendAfterPersist(new AppendEntriesResponse(id, m.from(), term, false, m.prevLogIndex(), hintIndex,
+        log.term(hintIndex), m.readRound(), m.callId()));
+  }
+
+  /** A fully received snapshot from the current leader. */
+  void handleInstallSnapshot(InstallSnapshot m) {
+    SnapshotMeta meta = m.meta();
+    long match;
+    if (meta.index() <= log.committed()) {
+      match = log.committed();
+    } else if (log.matchTerm(meta.index(), meta.term())) {
+      log.commitTo(meta.index()); // we hold that entry already: just fast-forward the commit
+      match = meta.index();
+    } else {
+      logger.info("node {} installing snapshot at {}/{} from {}", id, meta.index(), meta.term(), m.from());
+      log.restore(meta);
+      match = meta.index();
+    }
+    sendAfterPersist(new InstallSnapshotResponse(id, m.from(), term, match, m.callId()));
+  }
+
+  private HardState hardState() {
+    return new HardState(term, votedFor, log.committed());
+  }
+
+  private SoftState softState() {
+    return new SoftState(leaderId, role.type());
+  }
+}

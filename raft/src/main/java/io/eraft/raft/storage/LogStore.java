@@ -1,0 +1,44 @@
+package io.eraft.raft.storage;
+
+import io.eraft.raft.core.Entry;
+import io.eraft.raft.core.HardState;
+import io.eraft.raft.core.RaftLogReader;
+import io.eraft.raft.core.SnapshotMeta;
+import java.util.List;
+
+/**
+ * A node's durable Raft log: entries, hard state and the snapshot point, written only by the raft
+ * loop (one {@link #save} per {@code Ready}) and read by the core through {@link RaftLogReader}.
+ * Not thread-safe, except {@link #sizeBytes()} which any thread may call.
+ *
+ * <p>Any I/O failure throws {@link StorageException}: the node must stop (fail-stop), because it
+ * can no longer promise what it acknowledges.
+ */
+public interface LogStore extends RaftLogReader, AutoCloseable {
+  /**
+   * Atomically: if {@code snapshot} is not empty, discard every entry and start the log after it;
+   * then replace stored entries from {@code entries.get(0).index()} on with {@code entries}; then
+   * record {@code hardState} unless it is {@link HardState#EMPTY}. When {@code sync} is set the
+   * write is durable (fsynced) before this returns.
+   *
+   * @throws IllegalArgumentException if the entries would leave a gap in the log
+   */
+  void save(HardState hardState, SnapshotMeta snapshot, List<Entry> entries, boolean sync);
+
+  /**
+   * Discards entries through {@code index}, which becomes the snapshot point with the term it has.
+   * Only call with an index the state machine has durably applied. Synced.
+   *
+   * @throws IllegalArgumentException unless {@code firstIndex() <= index <= lastIndex()}
+   */
+  void compact(long index);
+
+  /** Bytes the log occupies on disk (approximate), for status and compaction decisions. */
+  long sizeBytes();
+
+  /** Bytes of the entries currently held, counted as {@link Entry#sizeBytes()}. */
+  long entryBytes();
+
+  @Override
+  void close();
+}
