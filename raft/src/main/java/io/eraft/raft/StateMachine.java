@@ -23,10 +23,12 @@ public interface StateMachine<R> {
   List<R> apply(List<Entry> entries);
 
   /**
-   * The highest index whose effects survive a crash; the log is never compacted past it. May sync
-   * to make more durable. At startup, where the node resumes applying.
+   * Index and term of the last entry whose effects survive a crash; the log is never compacted
+   * past it. May sync to make more durable. At startup, where the node resumes applying (and, if a
+   * crash came between installing a snapshot here and recording it in the log, where the log
+   * restarts).
    */
-  long appliedIndex();
+  SnapshotMeta applied();
 
   /** A point-in-time copy of the whole state, tagged with the index and term it reflects. */
   SnapshotSource openSnapshot();

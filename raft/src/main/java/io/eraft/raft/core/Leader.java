@@ -17,6 +17,8 @@ final class Leader extends RoleState {
   private final ReadIndexQueue reads;
   private int heartbeatElapsed;
   private boolean committedInTerm;
+  /** New entries not yet announced; announced once per Ready so proposals batch into one message. */
+  private boolean appendsPending;
 
   Leader(RaftCore core) {
     super(core);
@@ -33,10 +35,10 @@ final class Leader extends RoleState {
     this.reads = new ReadIndexQueue(core.id(), core.peers());
   }
 
-  /** Appends the no-op of thesis §6.4 (commits earlier terms' entries) and announces it. */
+  /** Appends the no-op of thesis §6.4, which commits the entries of earlier terms. */
   void start() {
     log.append(List.of(Entry.noop(log.lastIndex() + 1, core.term())));
-    broadcastAppend();
+    appendsPending = true;
   }
 
   @Override
@@ -83,7 +85,7 @@ final class Leader extends RoleState {
       entries.add(new Entry(first + i, core.term(), commands.get(i)));
     }
     log.append(entries);
-    broadcastAppend();
+    appendsPending = true;
     return new ProposeResult(true, first, core.term(), core.id());
   }
 
@@ -97,15 +99,23 @@ final class Leader extends RoleState {
     }
   }
 
-  boolean hasUnsentReadRound() {
-    return reads.hasUnsentRound();
+  /** Whether {@link #flush()} has messages to send. */
+  boolean hasPendingSends() {
+    return appendsPending || reads.hasUnsentRound();
   }
 
-  /** Broadcasts the heartbeat round that confirms the reads queued since the last one. */
-  void sendReadRound() {
+  /**
+   * Sends what accumulated since the last Ready: one AppendEntries per follower for all new
+   * entries, and one heartbeat round for all reads queued since the last round.
+   */
+  void flush() {
     if (reads.hasUnsentRound()) {
       reads.startRound();
       broadcastHeartbeat();
+    }
+    if (appendsPending) {
+      appendsPending = false;
+      broadcastAppend();
     }
   }
 
@@ -156,11 +166,9 @@ final class Leader extends RoleState {
           pr.becomeProbe();
         }
         sendAppend(m.from(), true);
-      } else {
-        pr.responseReceived();
-        sendAppend(m.from(), false);
       }
-      return;
+      return; // a stale rejection: a later message already moved this follower on
+
     }
     if (pr.maybeUpdate(m.index())) {
       switch (pr.state()) {

@@ -143,7 +143,7 @@ public final class RaftCore {
   // ---- outputs -----------------------------------------------------------------------------
 
   public boolean hasReady() {
-    if (role instanceof Leader leader && leader.hasUnsentReadRound()) {
+    if (role instanceof Leader leader && leader.hasPendingSends()) {
       return true;
     }
     return !softState().equals(lastSoftState)
@@ -159,7 +159,7 @@ public final class RaftCore {
   /** Collects the pending work; call {@link #advance(Ready)} once it is done. */
   public Ready ready() {
     if (role instanceof Leader leader) {
-      leader.sendReadRound();
+      leader.flush();
     }
     HardState hs = hardState();
     boolean termOrVoteChanged = hs.term() != lastHardState.term() || hs.votedFor() != lastHardState.votedFor();

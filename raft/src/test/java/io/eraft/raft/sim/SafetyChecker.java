@@ -1,0 +1,136 @@
+package io.eraft.raft.sim;
+
+import io.eraft.raft.core.CoreStatus;
+import io.eraft.raft.core.Entry;
+import io.eraft.raft.core.RaftLogReader;
+import io.eraft.raft.core.Role;
+import io.eraft.raft.storage.LogStore;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks the Raft safety properties (paper figure 3, TESTING.md §3.6) over a simulated cluster:
+ * election safety, log matching, leader completeness, state-machine safety, monotonic terms and
+ * commit indexes, no second vote in a term (across restarts), and no acknowledgement of an entry
+ * that is not durable. A violation throws {@link AssertionError}.
+ */
+public final class SafetyChecker {
+  private record Vote(long term, long voter) {}
+
+  private final Map<Long, Long> leaderOfTerm = new HashMap<>();
+  private final Map<Vote, Long> votes = new HashMap<>();
+  private final Map<Long, Entry> committed = new HashMap<>();
+  private final Map<Long, Long> lastTerm = new HashMap<>();
+  private final Map<Long, Long> lastCommit = new HashMap<>();
+  private long maxCommitted;
+
+  /** Called after every event with each live node's status. */
+  void observe(CoreStatus s) {
+    if (s.role() == Role.LEADER) {
+      Long other = leaderOfTerm.putIfAbsent(s.term(), s.id());
+      if (other != null && other != s.id()) {
+        fail("election safety: nodes " + other + " and " + s.id() + " both lead term " + s.term());
+      }
+    }
+    long prevTerm = lastTerm.getOrDefault(s.id(), 0L);
+    if (s.term() < prevTerm) {
+      fail("node " + s.id() + " term went back from " + prevTerm + " to " + s.term());
+    }
+    lastTerm.put(s.id(), s.term());
+    long prevCommit = lastCommit.getOrDefault(s.id(), 0L);
+    if (s.commitIndex() < prevCommit) {
+      fail("node " + s.id() + " commit index went back from " + prevCommit + " to " + s.commitIndex());
+    }
+    lastCommit.put(s.id(), s.commitIndex());
+    if (s.appliedIndex() > s.commitIndex()) {
+      fail("node " + s.id() + " applied " + s.appliedIndex() + " beyond commit " + s.commitIndex());
+    }
+  }
+
+  /**
+   * A node restarted: its in-memory term and commit are rebuilt from disk, so they may be lower
+   * than before only by what was never made durable; start its monotonic tracking afresh.
+   */
+  void restarted(long node) {
+    lastTerm.remove(node);
+    lastCommit.remove(node);
+  }
+
+  /** A node granted its vote in {@code term} to {@code candidate} (the reply left the node). */
+  void voteGranted(long voter, long term, long candidate) {
+    Long previous = votes.putIfAbsent(new Vote(term, voter), candidate);
+    if (previous != null && previous != candidate) {
+      fail("node " + voter + " voted for both " + previous + " and " + candidate + " in term " + term);
+    }
+  }
+
+  /** A node acknowledged holding entries through {@code index}; they must be on its disk. */
+  void acknowledged(long node, long index, LogStore durable) {
+    if (index > durable.lastIndex() && index > durable.snapshotMeta().index()) {
+      fail("node " + node + " acknowledged index " + index + " but its disk holds only through "
+          + durable.lastIndex());
+    }
+  }
+
+  /** A node applied {@code e}; every node must apply the same entry at each index. */
+  void applied(long node, Entry e) {
+    Entry first = committed.putIfAbsent(e.index(), e);
+    if (first != null && !first.equals(e)) {
+      fail("state machine safety: node " + node + " applied " + describe(e) + " but another node applied "
+          + describe(first));
+    }
+    maxCommitted = Math.max(maxCommitted, e.index());
+  }
+
+  /** Leader completeness: a new leader's log must hold every entry any node applied. */
+  void checkLeaderCompleteness(long leader, RaftLogReader log) {
+    for (long i = Math.max(log.firstIndex(), 1); i <= maxCommitted; i++) {
+      Entry e = committed.get(i);
+      if (e == null) {
+        continue;
+      }
+      long t = log.term(i);
+      if (t != e.term()) {
+        fail("leader completeness: leader " + leader + " has term " + t + " at " + i
+            + " but " + describe(e) + " was committed");
+      }
+    }
+  }
+
+  /** Log matching: if two logs hold an entry with the same index and term, they agree before it. */
+  void checkLogMatching(long a, RaftLogReader logA, long b, RaftLogReader logB) {
+    long lo = Math.max(logA.firstIndex(), logB.firstIndex());
+    long hi = Math.min(logA.lastIndex(), logB.lastIndex());
+    if (lo > hi) {
+      return;
+    }
+    List<Entry> ea = logA.entries(lo, hi + 1, Long.MAX_VALUE);
+    List<Entry> eb = logB.entries(lo, hi + 1, Long.MAX_VALUE);
+    boolean matchedAbove = false;
+    for (int i = ea.size() - 1; i >= 0; i--) {
+      if (ea.get(i).term() == eb.get(i).term()) {
+        matchedAbove = true;
+        if (!ea.get(i).equals(eb.get(i))) {
+          fail("log matching: nodes " + a + " and " + b + " hold different entries with index "
+              + ea.get(i).index() + " term " + ea.get(i).term());
+        }
+      } else if (matchedAbove) {
+        fail("log matching: nodes " + a + " and " + b + " match at a later index but differ at "
+            + ea.get(i).index());
+      }
+    }
+  }
+
+  public long maxCommitted() {
+    return maxCommitted;
+  }
+
+  private static String describe(Entry e) {
+    return "entry " + e.index() + "/" + e.term() + " (" + e.data().size() + " bytes)";
+  }
+
+  private static void fail(String message) {
+    throw new AssertionError(message);
+  }
+}

@@ -1,0 +1,107 @@
+package io.eraft.raft.sim;
+
+import io.eraft.raft.core.Entry;
+import io.eraft.raft.core.HardState;
+import io.eraft.raft.core.SnapshotMeta;
+import io.eraft.raft.storage.LogStore;
+import io.eraft.raft.storage.MemoryLogStore;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@link LogStore} that models a disk: writes land in a volatile view at once and reach the
+ * durable copy only when {@link #flush()} runs (the end of an fsync). {@link #crash()} throws the
+ * volatile view away, so every write not yet flushed is lost — including unsynced ones, which only
+ * a later synced write would have carried to disk. Compaction is synced at once.
+ */
+public final class SimStorage implements LogStore {
+  private record Write(HardState hardState, SnapshotMeta snapshot, List<Entry> entries) {}
+
+  private final MemoryLogStore durable = new MemoryLogStore();
+  private MemoryLogStore current = new MemoryLogStore();
+  private final List<Write> unflushed = new ArrayList<>();
+
+  @Override
+  public void save(HardState hardState, SnapshotMeta snapshot, List<Entry> entries, boolean sync) {
+    current.save(hardState, snapshot, entries, sync);
+    unflushed.add(new Write(hardState, snapshot, List.copyOf(entries)));
+  }
+
+  /** Makes every write so far durable (the fsync completed). */
+  public void flush() {
+    for (Write w : unflushed) {
+      durable.save(w.hardState(), w.snapshot(), w.entries(), true);
+    }
+    unflushed.clear();
+  }
+
+  /** Loses every write not yet flushed, as a power failure would. */
+  public void crash() {
+    unflushed.clear();
+    current = copyOf(durable);
+  }
+
+  /** The state a restart would find. */
+  public LogStore durable() {
+    return durable;
+  }
+
+  private static MemoryLogStore copyOf(LogStore source) {
+    MemoryLogStore copy = new MemoryLogStore();
+    List<Entry> entries = source.lastIndex() >= source.firstIndex()
+        ? source.entries(source.firstIndex(), source.lastIndex() + 1, Long.MAX_VALUE)
+        : List.of();
+    copy.save(source.hardState(), source.snapshotMeta(), entries, true);
+    return copy;
+  }
+
+  @Override
+  public void compact(long index) {
+    flush();
+    current.compact(index);
+    durable.compact(index);
+  }
+
+  @Override
+  public HardState hardState() {
+    return current.hardState();
+  }
+
+  @Override
+  public SnapshotMeta snapshotMeta() {
+    return current.snapshotMeta();
+  }
+
+  @Override
+  public long firstIndex() {
+    return current.firstIndex();
+  }
+
+  @Override
+  public long lastIndex() {
+    return current.lastIndex();
+  }
+
+  @Override
+  public long term(long index) {
+    return current.term(index);
+  }
+
+  @Override
+  public List<Entry> entries(long lo, long hi, long maxBytes) {
+    return current.entries(lo, hi, maxBytes);
+  }
+
+  @Override
+  public long sizeBytes() {
+    return current.entryBytes();
+  }
+
+  @Override
+  public long entryBytes() {
+    return current.entryBytes();
+  }
+
+  @Override
+  public void close() {}
+}
