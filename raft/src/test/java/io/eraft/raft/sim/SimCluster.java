@@ -93,6 +93,7 @@ public final class SimCluster {
   private final Map<Long, Long> linkClock = new HashMap<>();
   private final long[] rpcCount;
   private long bytesTotal;
+  private long snapshotsInstalled;
   private long now;
   private long seq;
   private long nextCallId;
@@ -438,6 +439,11 @@ public final class SimCluster {
     return bytesTotal;
   }
 
+  /** How many times a node replaced its state with a snapshot received from a leader. */
+  public long snapshotsInstalled() {
+    return snapshotsInstalled;
+  }
+
   /** Largest persisted Raft state (log entries plus hard state) of any node, in bytes. */
   public long maxLogSize() {
     long max = 0;
@@ -566,6 +572,7 @@ public final class SimCluster {
     if (!meta.equals(n.staged)) {
       throw new AssertionError("node " + n.id + " asked to install snapshot " + meta + " but staged " + n.staged);
     }
+    snapshotsInstalled++;
     n.durableState = meta;
     n.lastApplied = meta.index();
     n.lastAppliedTerm = meta.term();
