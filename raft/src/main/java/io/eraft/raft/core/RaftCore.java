@@ -77,7 +77,12 @@ public final class RaftCore {
           return;
         }
         if (!rv.preVote()) {
+          // Figure 2: adopt the newer term, but only granting the vote restarts the election
+          // clock; otherwise a candidate that cannot win (a stale log) would keep every
+          // up-to-date node from ever campaigning.
+          int elapsed = electionElapsed;
           becomeFollower(m.term(), SoftState.NO_LEADER);
+          electionElapsed = elapsed;
         }
       } else if (m instanceof RequestVoteResponse r && r.preVote() && r.voteGranted()) {
         // A granted pre-vote carries the term we would campaign in; adopted only if we win.

@@ -21,6 +21,8 @@ public final class SafetyChecker {
   private final Map<Long, Long> leaderOfTerm = new HashMap<>();
   private final Map<Vote, Long> votes = new HashMap<>();
   private final Map<Long, Entry> committed = new HashMap<>();
+  /** The term of the leader that first committed each index. */
+  private final Map<Long, Long> commitTerm = new HashMap<>();
   private final Map<Long, Long> lastTerm = new HashMap<>();
   private final Map<Long, Long> lastCommit = new HashMap<>();
   private long maxCommitted;
@@ -41,6 +43,11 @@ public final class SafetyChecker {
     long prevCommit = lastCommit.getOrDefault(s.id(), 0L);
     if (s.commitIndex() < prevCommit) {
       fail("node " + s.id() + " commit index went back from " + prevCommit + " to " + s.commitIndex());
+    }
+    if (s.role() == Role.LEADER) {
+      for (long i = prevCommit + 1; i <= s.commitIndex(); i++) {
+        commitTerm.putIfAbsent(i, s.term());
+      }
     }
     lastCommit.put(s.id(), s.commitIndex());
     if (s.appliedIndex() > s.commitIndex()) {
@@ -83,11 +90,15 @@ public final class SafetyChecker {
     maxCommitted = Math.max(maxCommitted, e.index());
   }
 
-  /** Leader completeness: a new leader's log must hold every entry any node applied. */
-  void checkLeaderCompleteness(long leader, RaftLogReader log) {
+  /**
+   * Leader completeness: a leader of {@code term} holds every entry committed in an earlier term.
+   * (A leader of an older term can still be elected late, when its votes arrive late.)
+   */
+  void checkLeaderCompleteness(long leader, long term, RaftLogReader log) {
     for (long i = Math.max(log.firstIndex(), 1); i <= maxCommitted; i++) {
       Entry e = committed.get(i);
-      if (e == null) {
+      Long committedIn = commitTerm.get(i);
+      if (e == null || committedIn == null || committedIn >= term) {
         continue;
       }
       long t = log.term(i);

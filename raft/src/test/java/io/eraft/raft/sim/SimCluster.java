@@ -89,6 +89,8 @@ public final class SimCluster {
   private final Set<Long> blockedLinks = new HashSet<>();
   private final Map<Integer, Role> lastRole = new HashMap<>();
   private final Map<Long, ReadState> readStates = new HashMap<>();
+  /** Per outstanding read: the highest commit index any node knew when it was requested. */
+  private final Map<Long, Long> readFloors = new HashMap<>();
   /** When the last message on each link arrives: a reliable network is FIFO per link, like TCP. */
   private final Map<Long, Long> linkClock = new HashMap<>();
   private final long[] rpcCount;
@@ -272,6 +274,13 @@ public final class SimCluster {
   /** Asks node {@code i} for a read index; the answer appears in {@link #readState(long)}. */
   public void readIndex(int i, long requestId) {
     SimNode n = nodes.get(i);
+    long floor = 0;
+    for (SimNode other : nodes) {
+      if (other.isUp()) {
+        floor = Math.max(floor, other.core.status().commitIndex());
+      }
+    }
+    readFloors.put(requestId, floor);
     input(n, () -> n.core.readIndex(requestId));
     afterEvent();
   }
@@ -559,6 +568,12 @@ public final class SimCluster {
       }
     }
     for (ReadState rs : rd.readStates()) {
+      // Linearizable reads: the read point covers everything committed before the read began.
+      Long floor = readFloors.remove(rs.requestId());
+      if (rs.succeeded() && floor != null && rs.index() < floor) {
+        throw new AssertionError("node " + n.id + " answered read " + rs.requestId() + " at index " + rs.index()
+            + " but " + floor + " was already committed when it was requested: stale read");
+      }
       readStates.put(rs.requestId(), rs);
     }
     n.core.advance(rd);
@@ -588,7 +603,7 @@ public final class SimCluster {
       CoreStatus s = n.core.status();
       checker.observe(s);
       if (s.role() == Role.LEADER && lastRole.get(n.id) != Role.LEADER) {
-        checker.checkLeaderCompleteness(n.id, n.storage);
+        checker.checkLeaderCompleteness(n.id, s.term(), n.storage);
       }
       lastRole.put(n.id, s.role());
       if (!n.persisting && !n.unanswered.isEmpty()) {
