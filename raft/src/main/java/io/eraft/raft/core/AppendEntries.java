@@ -20,10 +20,17 @@ public record AppendEntries(
     implements RaftMessage {
   public AppendEntries {
     entries = List.copyOf(entries);
+    long previousTerm = prevLogTerm;
     for (int i = 0; i < entries.size(); i++) {
-      if (entries.get(i).index() != prevLogIndex + 1 + i) {
+      Entry e = entries.get(i);
+      if (e.index() != prevLogIndex + 1 + i) {
         throw new IllegalArgumentException("entries must follow prevLogIndex " + prevLogIndex + " contiguously");
       }
+      if (e.term() < previousTerm || e.term() > term) {
+        throw new IllegalArgumentException("entry " + e.index() + " has term " + e.term()
+            + " outside [" + previousTerm + ", " + term + "]");
+      }
+      previousTerm = e.term();
     }
   }
 

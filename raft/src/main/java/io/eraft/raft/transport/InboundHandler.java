@@ -4,8 +4,9 @@ import io.eraft.raft.core.RaftMessage;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The receiving side of a {@link Transport}, implemented by the node. Every method is called from
- * transport threads, must not block, and is thread-safe.
+ * The receiving side of a {@link Transport}, implemented by the node. Its methods are called from
+ * transport threads (or, for a request that fails at once, the sending thread), must not block, and
+ * are thread-safe.
  */
 public interface InboundHandler {
   /**

@@ -13,7 +13,11 @@ import java.util.concurrent.CompletableFuture;
  * <p>The model is request/response (eRaft's RPCs): the node sends requests with {@link #send}; the
  * peer's answer comes back through {@link InboundHandler#handleResponse}, or, if the request or its
  * answer was lost or timed out, {@link InboundHandler#peerUnreachable} is called instead — exactly
- * one of the two per request.
+ * one of the two per request, on a transport thread or, for a request dropped at once, on the
+ * sending thread.
+ *
+ * <p>Lifecycle: construct, {@link #start}, send, {@link #close}. Sending before {@link #start}
+ * throws {@link IllegalStateException}; after {@link #close} every request is reported unreachable.
  */
 public interface Transport extends AutoCloseable {
   /** Starts delivering inbound traffic to {@code handler}. Called once, before any send. */
@@ -29,9 +33,9 @@ public interface Transport extends AutoCloseable {
 
   /**
    * Streams {@code snapshot} to peer {@code to} in chunks (offset/done, Raft paper figure 13) on
-   * behalf of leader {@code term}. Completes with the peer's answer to the last chunk, or
-   * exceptionally if any chunk fails or the peer answers with a higher term (the returned response
-   * then carries that term). The transport closes {@code snapshot} when done.
+   * behalf of leader {@code term}. Completes with the peer's answer to the last chunk; fails with
+   * {@link HigherTermException} if the peer is in a later term, or {@link SnapshotSendException} if
+   * any chunk is lost, refused or times out. The transport closes {@code snapshot} when done.
    */
   CompletableFuture<InstallSnapshotResponse> sendSnapshot(long to, long term, SnapshotSource snapshot);
 
