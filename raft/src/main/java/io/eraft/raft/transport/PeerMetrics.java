@@ -1,10 +1,10 @@
 package io.eraft.raft.transport;
 
+import io.eraft.raft.LatencyBuckets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,18 +33,16 @@ final class PeerMetrics {
         .description("Bytes of Raft messages received from the peer").register(registry);
     sentFailures = Counter.builder("eraft.network.peer.sent.failures").tag("to", id)
         .description("Requests to the peer that were dropped, failed or timed out").register(registry);
-    // etcd rafthttp: ExponentialBuckets(0.0001, 2, 16) = 0.1 ms .. 3.28 s
     roundTrip = Timer.builder("eraft.network.peer.round.trip.time").tag("to", id)
         .description("Round trip of a RequestVote or AppendEntries call to the peer")
-        .serviceLevelObjectives(exponentialBuckets(Duration.ofNanos(100_000), 16)).register(registry);
+        .serviceLevelObjectives(LatencyBuckets.PEER_ROUND_TRIP).register(registry);
     snapshotSuccess = Counter.builder("eraft.network.snapshot.send.success").tag("to", id)
         .description("Snapshots sent to the peer completely").register(registry);
     snapshotFailures = Counter.builder("eraft.network.snapshot.send.failures").tag("to", id)
         .description("Snapshots to the peer that failed").register(registry);
-    // etcd snap: ExponentialBuckets(0.1, 2, 10) = 0.1 s .. 51.2 s
     snapshotDuration = Timer.builder("eraft.network.snapshot.send.duration").tag("to", id)
         .description("Time to send a whole snapshot to the peer (successful sends)")
-        .serviceLevelObjectives(exponentialBuckets(Duration.ofMillis(100), 10)).register(registry);
+        .serviceLevelObjectives(LatencyBuckets.SNAPSHOT).register(registry);
   }
 
   void sent(int bytes) {
@@ -70,13 +68,5 @@ final class PeerMetrics {
 
   void snapshotFailed() {
     snapshotFailures.increment();
-  }
-
-  private static Duration[] exponentialBuckets(Duration start, int count) {
-    Duration[] buckets = new Duration[count];
-    for (int i = 0; i < count; i++) {
-      buckets[i] = start.multipliedBy(1L << i);
-    }
-    return buckets;
   }
 }

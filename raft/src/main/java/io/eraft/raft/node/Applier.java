@@ -1,0 +1,159 @@
+package io.eraft.raft.node;
+
+import io.eraft.raft.ProposalFailedException;
+import io.eraft.raft.ProposalFailedException.Reason;
+import io.eraft.raft.SnapshotSource;
+import io.eraft.raft.StateMachine;
+import io.eraft.raft.core.Entry;
+import io.eraft.raft.core.SnapshotMeta;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The apply thread ({@code raft-apply-<id>}): the only caller of the {@link StateMachine}. It
+ * applies committed batches in order, completes proposals and linearizable reads, installs
+ * snapshots, opens snapshots to send, and asks the raft loop to compact the log once enough was
+ * applied. Tasks come from the raft loop in order; thread-safe to submit to.
+ *
+ * @param <R> the state machine's result type
+ */
+public final class Applier<R> {
+  private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
+
+  private record ReadWaiter(long index, CompletableFuture<Long> future) {}
+
+  private final long nodeId;
+  private final StateMachine<R> stateMachine;
+  private final PendingProposals<R> proposals;
+  private final long compactionThresholdBytes;
+  private final LongConsumer requestCompaction;
+  private final Consumer<Throwable> onFailure;
+  private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+  private final PriorityQueue<ReadWaiter> readWaiters =
+      new PriorityQueue<>((a, b) -> Long.compare(a.index(), b.index()));
+  private final Thread thread;
+  private volatile long lastApplied;
+  private volatile boolean stopped;
+  private long bytesSinceCompaction;
+
+  /**
+   * @param requestCompaction called (on this thread) with the state machine's durable index when
+   *     the log has grown by {@code compactionThresholdBytes} since the last request
+   * @param onFailure called once if the state machine throws; the node must stop
+   */
+  public Applier(long nodeId, StateMachine<R> stateMachine, PendingProposals<R> proposals,
+      long compactionThresholdBytes, LongConsumer requestCompaction, Consumer<Throwable> onFailure) {
+    this.nodeId = nodeId;
+    this.stateMachine = stateMachine;
+    this.proposals = proposals;
+    this.compactionThresholdBytes = compactionThresholdBytes;
+    this.requestCompaction = requestCompaction;
+    this.onFailure = onFailure;
+    this.lastApplied = stateMachine.applied().index();
+    this.thread = new Thread(this::run, "raft-apply-" + nodeId);
+    thread.setDaemon(true);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  public long lastApplied() {
+    return lastApplied;
+  }
+
+  void apply(List<Entry> entries) {
+    tasks.add(() -> applyNow(entries));
+  }
+
+  /** Completes {@code future} with {@code index} once everything through it is applied. */
+  void awaitApplied(long index, CompletableFuture<Long> future) {
+    tasks.add(() -> {
+      readWaiters.add(new ReadWaiter(index, future));
+      releaseReads();
+    });
+  }
+
+  /** Replaces the state with the snapshot staged at {@code staged}; completes once durable. */
+  CompletableFuture<Void> install(SnapshotMeta meta, Path staged) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    tasks.add(() -> {
+      try (InputStream in = Files.newInputStream(staged)) {
+        stateMachine.installSnapshot(meta, in);
+      } catch (IOException e) {
+        throw new IllegalStateException("node " + nodeId + " could not install snapshot " + meta + " from " + staged, e);
+      }
+      lastApplied = meta.index();
+      proposals.failThrough(meta.index(), Reason.OUTCOME_UNKNOWN,
+          "the node installed a snapshot through index " + meta.index() + "; retry (deduplicated)");
+      releaseReads();
+      done.complete(null);
+    });
+    return done;
+  }
+
+  /** Opens a point-in-time snapshot on this thread and hands it to {@code consumer}. */
+  void openSnapshot(Consumer<SnapshotSource> consumer) {
+    tasks.add(() -> consumer.accept(stateMachine.openSnapshot()));
+  }
+
+  /** Stops after the tasks already queued; waits for the thread to end. */
+  void stop() throws InterruptedException {
+    tasks.add(() -> stopped = true);
+    thread.join();
+  }
+
+  private void run() {
+    try {
+      while (!stopped) {
+        tasks.take().run();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Throwable t) {
+      LOG.error("node {} apply thread failed; the node stops", nodeId, t);
+      onFailure.accept(t);
+    } finally {
+      readWaiters.forEach(w -> w.future().completeExceptionally(
+          new ProposalFailedException(Reason.STOPPED, -1, "node " + nodeId + " stopped")));
+      readWaiters.clear();
+    }
+  }
+
+  private void applyNow(List<Entry> entries) {
+    List<R> results = stateMachine.apply(entries);
+    if (results.size() != entries.size()) {
+      throw new IllegalStateException("state machine returned " + results.size() + " results for "
+          + entries.size() + " entries");
+    }
+    for (int i = 0; i < entries.size(); i++) {
+      Entry e = entries.get(i);
+      proposals.applied(e, results.get(i));
+      bytesSinceCompaction += e.sizeBytes();
+    }
+    lastApplied = entries.get(entries.size() - 1).index();
+    releaseReads();
+    if (bytesSinceCompaction >= compactionThresholdBytes) {
+      bytesSinceCompaction = 0;
+      requestCompaction.accept(stateMachine.applied().index());
+    }
+  }
+
+  private void releaseReads() {
+    while (!readWaiters.isEmpty() && readWaiters.peek().index() <= lastApplied) {
+      ReadWaiter w = readWaiters.poll();
+      w.future().complete(w.index());
+    }
+  }
+}
