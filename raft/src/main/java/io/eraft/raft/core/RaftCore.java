@@ -151,10 +151,12 @@ public final class RaftCore {
     if (role instanceof Leader leader && leader.hasPendingSends()) {
       return true;
     }
-    return !softState().equals(lastSoftState)
-        || !hardState().equals(lastHardState)
-        || !log.unstableEntries().isEmpty()
-        || !log.unstableSnapshot().isEmpty()
+    return leaderId != lastSoftState.leaderId()
+        || role.type() != lastSoftState.role()
+        || term != lastHardState.term()
+        || votedFor != lastHardState.votedFor()
+        || log.committed() != lastHardState.commit()
+        || log.hasUnstable()
         || log.hasNextCommittedEntries()
         || !messages.isEmpty()
         || !messagesAfterPersist.isEmpty()

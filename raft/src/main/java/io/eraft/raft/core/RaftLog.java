@@ -205,6 +205,10 @@ final class RaftLog {
     return unstable.entries();
   }
 
+  boolean hasUnstable() {
+    return unstable.hasEntries() || unstable.snapshot() != null;
+  }
+
   SnapshotMeta unstableSnapshot() {
     return unstable.snapshot() == null ? SnapshotMeta.EMPTY : unstable.snapshot();
   }
