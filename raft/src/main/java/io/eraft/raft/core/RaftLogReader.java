@@ -29,8 +29,8 @@ public interface RaftLogReader {
   long term(long index);
 
   /**
-   * Entries {@code [lo, hi)}, stopping early once {@code maxBytes} is exceeded but always returning at
-   * least one entry when {@code lo < hi}. Requires {@code firstIndex() <= lo <= hi <= lastIndex() + 1}.
+   * Entries {@code [lo, hi)}: the longest prefix whose {@link Entry#sizeBytes()} sum stays within
+   * {@code maxBytes}, but always at least one entry when {@code lo < hi}. Requires {@code firstIndex() <= lo <= hi <= lastIndex() + 1}.
    */
   List<Entry> entries(long lo, long hi, long maxBytes);
 }

@@ -26,7 +26,7 @@ public final class StartupRecovery {
     if (applied.index() < logSnapshot.index()) {
       throw new StorageException("state machine has applied only through index " + applied.index()
           + " but the raft log was compacted through " + logSnapshot.index()
-          + ": the data directory is inconsistent; restore it from a replica or remove it to rejoin empty");
+          + ": the data directory is inconsistent; " + StorageException.RESTORE_HINT);
     }
     boolean logLacksApplied = applied.index() > log.lastIndex()
         || (applied.index() >= log.firstIndex() && log.term(applied.index()) != applied.term());

@@ -21,7 +21,9 @@ public interface LogStore extends RaftLogReader, AutoCloseable {
    * record {@code hardState} unless it is {@link HardState#EMPTY}. When {@code sync} is set the
    * write is durable (fsynced) before this returns.
    *
-   * @throws IllegalArgumentException if the entries would leave a gap in the log
+   * @throws IllegalArgumentException (and writes nothing) if the result would not be a valid log:
+   *     a gap, entries at or below the snapshot index, a term lower than the entry before it, a
+   *     commit index beyond the last index, or a snapshot older than the current one
    */
   void save(HardState hardState, SnapshotMeta snapshot, List<Entry> entries, boolean sync);
 

@@ -2,6 +2,13 @@ package io.eraft.raft.storage;
 
 /** A storage failure the node cannot recover from; the message names the path and the fix. */
 public final class StorageException extends RuntimeException {
+  /**
+   * What an operator should do about a damaged data directory. Starting the node empty instead
+   * would make it forget its votes and the entries it acknowledged, which can break Raft safety.
+   */
+  public static final String RESTORE_HINT = "restore this node's data directory from a backup; do not restart it"
+      + " with an empty directory, which forgets its votes and acknowledged entries and can break Raft safety";
+
   public StorageException(String message) {
     super(message);
   }

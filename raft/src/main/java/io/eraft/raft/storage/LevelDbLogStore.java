@@ -1,0 +1,335 @@
+package io.eraft.raft.storage;
+
+import static io.eraft.raft.storage.LevelDbCodec.HARD_STATE_KEY;
+import static io.eraft.raft.storage.LevelDbCodec.SNAPSHOT_KEY;
+
+import io.eraft.raft.core.Entry;
+import io.eraft.raft.core.HardState;
+import io.eraft.raft.core.SnapshotMeta;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.fusesource.leveldbjni.JniDBFactory;
+import org.iq80.leveldb.CompressionType;
+import org.iq80.leveldb.DB;
+import org.iq80.leveldb.DBException;
+import org.iq80.leveldb.DBIterator;
+import org.iq80.leveldb.Options;
+import org.iq80.leveldb.ReadOptions;
+import org.iq80.leveldb.WriteBatch;
+import org.iq80.leveldb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link LogStore} in its own LevelDB directory. Every {@link #save} and {@link #compact} is one
+ * atomic write batch, so a crash leaves either all of it or none. The whole log is also held in
+ * memory (it is bounded by compaction) and reads never touch disk; {@link #open} loads and
+ * validates it, refusing to start on a log that breaks Raft's invariants. LevelDB runs with
+ * paranoid checks; the one damage {@link #open} repairs is a write a crash tore at the end of the
+ * write-ahead log ({@link TornLogTail}), which was never acknowledged.
+ *
+ * <p>Thread-confined to the raft loop, except {@link #sizeBytes()}, which any thread may call.
+ * Owns the LevelDB handle and its directory lock until {@link #close()}.
+ */
+public final class LevelDbLogStore implements LogStore {
+  private static final Logger LOG = LoggerFactory.getLogger(LevelDbLogStore.class);
+  private static final long SIZE_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long CACHE_BYTES = 8L << 20;
+  private static final int WRITE_BUFFER_BYTES = 4 << 20;
+  private static final String CORRUPTION_PREFIX = "Corruption: ";
+
+  private final Path dir;
+  private final DB db;
+  private final EntryCache log;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  /** Measured directory size plus an estimate of what was written since the measurement. */
+  private final AtomicLong sizeBytes = new AtomicLong();
+  private volatile long sizeMeasuredAtNanos;
+
+  private LevelDbLogStore(Path dir, DB db, EntryCache log) {
+    this.dir = dir;
+    this.db = db;
+    this.log = log;
+    measureSize(System.nanoTime());
+  }
+
+  /**
+   * Opens the log in {@code dir}, creating the directory (empty log) if it is missing.
+   *
+   * @throws StorageException if the directory is a file, is locked by another open store or
+   *     process, or holds a corrupt log; the message names the directory and the fix
+   */
+  public static LevelDbLogStore open(Path dir) {
+    prepareDirectory(dir);
+    DB db = openDb(dir);
+    try {
+      LevelDbLogStore store = new LevelDbLogStore(dir, db, load(dir, db));
+      LOG.atInfo()
+          .addKeyValue("dir", dir)
+          .addKeyValue("firstIndex", store.firstIndex())
+          .addKeyValue("lastIndex", store.lastIndex())
+          .addKeyValue("term", store.hardState().term())
+          .log("opened raft log");
+      return store;
+    } catch (RuntimeException e) {
+      try {
+        db.close();
+      } catch (IOException closeFailure) {
+        e.addSuppressed(closeFailure);
+      }
+      throw e;
+    }
+  }
+
+  /** Opens LevelDB, first cutting off a write torn by a crash if that is all that stops it. */
+  private static DB openDb(Path dir) {
+    try {
+      return JniDBFactory.factory.open(dir.toFile(), options());
+    } catch (IOException | DBException e) {
+      StorageException failure = openFailure(dir, e);
+      if (!isCorruption(e) || !truncateTornTail(dir, failure)) {
+        throw failure;
+      }
+    }
+    try {
+      return JniDBFactory.factory.open(dir.toFile(), options());
+    } catch (IOException | DBException e) {
+      throw openFailure(dir, e);
+    }
+  }
+
+  private static boolean truncateTornTail(Path dir, StorageException failure) {
+    try {
+      OptionalLong cut = TornLogTail.truncate(dir);
+      cut.ifPresent(bytes -> LOG.atWarn()
+          .addKeyValue("dir", dir)
+          .addKeyValue("truncatedBytes", bytes)
+          .log("cut a write torn by a crash off the end of the write-ahead log; it was never"
+              + " acknowledged"));
+      return cut.isPresent();
+    } catch (IOException e) {
+      failure.addSuppressed(e);
+      return false;
+    }
+  }
+
+  private static void prepareDirectory(Path dir) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new StorageException("raft log path " + dir
+          + " is a file, not a directory: choose a data directory or move the file away");
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new StorageException("cannot create raft log directory " + dir + " (" + e
+          + "): check the path and its permissions", e);
+    }
+  }
+
+  private static Options options() {
+    return new Options()
+        .createIfMissing(true)
+        .paranoidChecks(true)
+        .compressionType(CompressionType.NONE)
+        .cacheSize(CACHE_BYTES)
+        .writeBufferSize(WRITE_BUFFER_BYTES);
+  }
+
+  private static EntryCache load(Path dir, DB db) {
+    try {
+      byte[] snapshotValue = db.get(SNAPSHOT_KEY);
+      byte[] hardStateValue = db.get(HARD_STATE_KEY);
+      SnapshotMeta snapshot = snapshotValue == null
+          ? SnapshotMeta.EMPTY : LevelDbCodec.decodeSnapshot(snapshotValue);
+      HardState hardState = hardStateValue == null
+          ? HardState.EMPTY : LevelDbCodec.decodeHardState(hardStateValue);
+      List<Entry> entries = new ArrayList<>();
+      try (DBIterator it = db.iterator(new ReadOptions().verifyChecksums(true).fillCache(false))) {
+        it.seek(new byte[] {LevelDbCodec.ENTRY_PREFIX});
+        while (it.hasNext() && LevelDbCodec.isEntryKey(it.peekNext().getKey())) {
+          Map.Entry<byte[], byte[]> kv = it.next();
+          entries.add(LevelDbCodec.decodeEntry(kv.getKey(), kv.getValue()));
+        }
+      }
+      EntryCache log = new EntryCache();
+      log.validateSave(hardState, snapshot, entries);
+      log.save(hardState, snapshot, entries);
+      return log;
+    } catch (IllegalArgumentException e) {
+      throw corrupt(dir, e.getMessage(), e);
+    } catch (IOException | DBException e) {
+      throw openFailure(dir, e);
+    }
+  }
+
+  private static boolean isCorruption(Exception e) {
+    return String.valueOf(e.getMessage()).contains(CORRUPTION_PREFIX);
+  }
+
+  private static StorageException openFailure(Path dir, Exception e) {
+    String detail = String.valueOf(e.getMessage());
+    // LevelDB's LOCK file is held with fcntl by another process, and through a lock table by
+    // another open handle in this process; both errors read "IO error: lock <dir>/LOCK: ...".
+    if (detail.contains("lock ") && detail.contains("LOCK")) {
+      return new StorageException("raft log directory " + dir + " is in use by another process"
+          + " (LOCK held): stop the other node or choose another data directory", e);
+    }
+    int corruption = detail.indexOf(CORRUPTION_PREFIX);
+    if (corruption >= 0) {
+      return corrupt(dir, detail.substring(corruption + CORRUPTION_PREFIX.length()), e);
+    }
+    return new StorageException("cannot open raft log in " + dir + " (" + detail + "): check the"
+        + " directory's permissions and free space; if its files are damaged, " + StorageException.RESTORE_HINT, e);
+  }
+
+  private static StorageException corrupt(Path dir, String detail, Exception e) {
+    return new StorageException(
+        "raft log in " + dir + " is corrupt: " + detail + "; " + StorageException.RESTORE_HINT, e);
+  }
+
+  @Override
+  public void save(HardState hardState, SnapshotMeta snapshot, List<Entry> entries, boolean sync) {
+    log.validateSave(hardState, snapshot, entries);
+    long staleFrom = !snapshot.isEmpty() ? log.firstIndex()
+        : entries.isEmpty() ? log.lastIndex() + 1 : entries.get(0).index();
+    long bytes = 0;
+    for (Entry e : entries) {
+      bytes += e.sizeBytes();
+    }
+    write(batch -> {
+      // Deleting a key and putting it again in the same batch leaves the put.
+      deleteEntries(batch, staleFrom, log.lastIndex());
+      if (!snapshot.isEmpty()) {
+        batch.put(SNAPSHOT_KEY, LevelDbCodec.encodeSnapshot(snapshot));
+      }
+      for (Entry e : entries) {
+        batch.put(LevelDbCodec.entryKey(e.index()), LevelDbCodec.encodeEntry(e));
+      }
+      if (!hardState.isEmpty()) {
+        batch.put(HARD_STATE_KEY, LevelDbCodec.encodeHardState(hardState));
+      }
+    }, sync);
+    log.save(hardState, snapshot, entries);
+    sizeBytes.addAndGet(bytes);
+  }
+
+  @Override
+  public void compact(long index) {
+    log.validateCompact(index);
+    SnapshotMeta point = new SnapshotMeta(index, log.term(index));
+    write(batch -> {
+      deleteEntries(batch, log.firstIndex(), index);
+      batch.put(SNAPSHOT_KEY, LevelDbCodec.encodeSnapshot(point));
+    }, true);
+    log.compact(index);
+  }
+
+  private static void deleteEntries(WriteBatch batch, long from, long through) {
+    for (long i = from; i <= through; i++) {
+      batch.delete(LevelDbCodec.entryKey(i));
+    }
+  }
+
+  private void write(Consumer<WriteBatch> fill, boolean sync) {
+    if (closed.get()) {
+      throw new IllegalStateException("raft log in " + dir + " is closed");
+    }
+    try (WriteBatch batch = db.createWriteBatch()) {
+      fill.accept(batch);
+      db.write(batch, new WriteOptions().sync(sync));
+    } catch (IOException | DBException e) {
+      throw new StorageException("writing the raft log in " + dir + " failed (" + e.getMessage()
+          + "): the node must stop; check the disk", e);
+    }
+  }
+
+  /**
+   * The total size of the files in the directory, measured at most once a second; writes in
+   * between add their entry bytes as an estimate.
+   */
+  @Override
+  public long sizeBytes() {
+    long now = System.nanoTime();
+    if (now - sizeMeasuredAtNanos >= SIZE_REFRESH_NANOS) {
+      measureSize(now);
+    }
+    return sizeBytes.get();
+  }
+
+  private void measureSize(long now) {
+    long total = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        try {
+          total += Files.size(f);
+        } catch (NoSuchFileException e) {
+          // LevelDB's background compaction deleted an obsolete file after it was listed.
+        }
+      }
+    } catch (IOException e) {
+      throw new StorageException("cannot measure raft log directory " + dir + " (" + e
+          + "): check that it still exists and is readable", e);
+    }
+    sizeBytes.set(total);
+    sizeMeasuredAtNanos = now;
+  }
+
+  @Override
+  public long entryBytes() {
+    return log.entryBytes();
+  }
+
+  @Override
+  public HardState hardState() {
+    return log.hardState();
+  }
+
+  @Override
+  public SnapshotMeta snapshotMeta() {
+    return log.snapshotMeta();
+  }
+
+  @Override
+  public long firstIndex() {
+    return log.firstIndex();
+  }
+
+  @Override
+  public long lastIndex() {
+    return log.lastIndex();
+  }
+
+  @Override
+  public long term(long index) {
+    return log.term(index);
+  }
+
+  @Override
+  public List<Entry> entries(long lo, long hi, long maxBytes) {
+    return log.entries(lo, hi, maxBytes);
+  }
+
+  /** Closes LevelDB and releases the directory lock; later calls do nothing. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      try {
+        db.close();
+      } catch (IOException e) {
+        throw new StorageException("closing the raft log in " + dir + " failed (" + e.getMessage()
+            + "): its last unsynced writes may be lost", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,215 @@
+package io.eraft.raft.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.eraft.raft.core.Entry;
+import io.eraft.raft.core.HardState;
+import io.eraft.raft.core.SnapshotMeta;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.fusesource.leveldbjni.JniDBFactory;
+import org.iq80.leveldb.DB;
+import org.iq80.leveldb.Options;
+import org.junit.jupiter.api.Test;
+
+/** The {@link LogStore} contract on LevelDB, plus reopening, damaged directories and locking. */
+class LevelDbLogStoreTest extends LogStoreContractTest {
+  @Override
+  LogStore newStore(Path dir) {
+    return LevelDbLogStore.open(dir);
+  }
+
+  private void reopen() {
+    store.close();
+    store = LevelDbLogStore.open(dir);
+  }
+
+  @Test
+  void reopenRestoresEntriesHardStateAndSnapshot() {
+    store.save(HardState.EMPTY, new SnapshotMeta(4, 2), entries(5, 7, 2), true);
+    append(entries(8, 9, 3));
+    store.save(new HardState(3, 2, 8), SnapshotMeta.EMPTY, entries(9, 9, 4), false);
+    List<Entry> before = all();
+
+    reopen();
+
+    assertEquals(new SnapshotMeta(4, 2), store.snapshotMeta());
+    assertEquals(new HardState(3, 2, 8), store.hardState());
+    assertEquals(before, all());
+    assertEquals(5, store.firstIndex());
+    assertEquals(9, store.lastIndex());
+    assertEquals(sizeOf(before), store.entryBytes());
+  }
+
+  @Test
+  void reopenAfterCompactKeepsOnlyTheSuffix() {
+    append(entries(1, 6, 1));
+    store.compact(4);
+
+    reopen();
+
+    assertEquals(new SnapshotMeta(4, 1), store.snapshotMeta());
+    assertEquals(entries(5, 6, 1), all());
+  }
+
+  @Test
+  void reopenAfterTruncationDoesNotResurrectTheOldSuffix() {
+    append(entries(1, 6, 1));
+    append(entries(3, 3, 2));
+
+    reopen();
+
+    assertEquals(List.of(entry(1, 1), entry(2, 1), entry(3, 2)), all());
+  }
+
+  @Test
+  void garbageCurrentFileIsReportedAsCorruption() throws IOException {
+    append(entries(1, 3, 1));
+    store.close();
+    Files.writeString(dir.resolve("CURRENT"), "garbage", StandardCharsets.US_ASCII);
+
+    StorageException e = assertThrows(StorageException.class, () -> LevelDbLogStore.open(dir));
+
+    assertMessageNames(e, dir.toString(), "corrupt", "restore this node's data directory from a backup");
+  }
+
+  @Test
+  void garbageWriteAheadLogIsReportedAsCorruption() throws IOException {
+    append(entries(1, 3, 1));
+    store.close();
+    byte[] junk = new byte[4096];
+    Arrays.fill(junk, (byte) 0x5a);
+    Files.write(newestWriteAheadLog(), junk);
+
+    StorageException e = assertThrows(StorageException.class, () -> LevelDbLogStore.open(dir));
+
+    assertMessageNames(e, dir.toString(), "corrupt");
+  }
+
+  @Test
+  void writeTornByACrashIsCutOffAndTheLogOpens() throws IOException {
+    append(entries(1, 5, 1));
+    store.close();
+    Path wal = newestWriteAheadLog();
+    byte[] tornRecord = new byte[7 + 40];
+    Arrays.fill(tornRecord, (byte) 0x5a);
+    tornRecord[4] = (byte) 200; // declares 200 payload bytes, of which only 40 were copied
+    tornRecord[5] = 0;
+    tornRecord[6] = 1;
+    Files.write(wal, tornRecord, StandardOpenOption.APPEND);
+    Files.write(wal, new byte[4096], StandardOpenOption.APPEND);
+
+    store = LevelDbLogStore.open(dir);
+
+    assertEquals(entries(1, 5, 1), all());
+  }
+
+  @Test
+  void damageBeforeTheEndOfTheWriteAheadLogIsStillCorruption() throws IOException {
+    append(entries(1, 3, 1));
+    append(entries(4, 5, 1));
+    store.close();
+    Path wal = newestWriteAheadLog();
+    byte[] bytes = Files.readAllBytes(wal);
+    bytes[7 + 20] ^= 1;
+    Files.write(wal, bytes);
+
+    StorageException e = assertThrows(StorageException.class, () -> LevelDbLogStore.open(dir));
+
+    assertMessageNames(e, dir.toString(), "is corrupt: checksum mismatch");
+  }
+
+  private Path newestWriteAheadLog() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.toString().endsWith(".log")).max(Path::compareTo).orElseThrow();
+    }
+  }
+
+  @Test
+  void storedGapIsReportedAsCorruption() throws IOException {
+    append(entries(1, 5, 1));
+    store.close();
+    withRawDb(db -> db.delete(LevelDbCodec.entryKey(3)));
+
+    StorageException e = assertThrows(StorageException.class, () -> LevelDbLogStore.open(dir));
+
+    assertMessageNames(e, dir.toString(), "is corrupt: entry 4 follows entry 2");
+  }
+
+  @Test
+  void storedCommitBeyondTheLogIsReportedAsCorruption() throws IOException {
+    append(entries(1, 5, 1));
+    store.save(new HardState(1, 1, 5), SnapshotMeta.EMPTY, List.of(), true);
+    store.close();
+    withRawDb(db -> db.delete(LevelDbCodec.entryKey(5)));
+
+    StorageException e = assertThrows(StorageException.class, () -> LevelDbLogStore.open(dir));
+
+    assertMessageNames(e, dir.toString(), "commit index 5 is beyond the last index 4");
+  }
+
+  @Test
+  void secondOpenOfTheSameDirectoryIsRefused() {
+    StorageException e = assertThrows(StorageException.class, () -> LevelDbLogStore.open(dir));
+
+    assertMessageNames(e, dir.toString(), "in use", "LOCK");
+  }
+
+  @Test
+  void pathThatIsAFileIsRefused() throws IOException {
+    Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+
+    StorageException e = assertThrows(StorageException.class, () -> LevelDbLogStore.open(file));
+
+    assertMessageNames(e, file.toString(), "is a file");
+  }
+
+  @Test
+  void missingDirectoryIsCreatedEmpty() {
+    Path nested = dir.resolve("a").resolve("b");
+    try (LogStore fresh = LevelDbLogStore.open(nested)) {
+      assertEquals(0, fresh.lastIndex());
+      assertTrue(Files.isDirectory(nested));
+    }
+  }
+
+  @Test
+  void closeIsIdempotentAndWritesAfterItAreRefused() {
+    store.close();
+    store.close();
+
+    assertThrows(IllegalStateException.class, () -> append(entries(1, 1, 1)));
+  }
+
+  @Test
+  void sizeBytesCountsTheFilesOnDisk() {
+    append(entries(1, 100, 1));
+
+    assertTrue(store.sizeBytes() > 0);
+  }
+
+  private interface RawWrite {
+    void apply(DB db) throws IOException;
+  }
+
+  private void withRawDb(RawWrite write) throws IOException {
+    try (DB db = JniDBFactory.factory.open(dir.toFile(), new Options())) {
+      write.apply(db);
+    }
+  }
+
+  private static void assertMessageNames(Exception e, String... parts) {
+    for (String part : parts) {
+      assertTrue(e.getMessage().contains(part),
+          () -> "'" + part + "' missing from: " + e.getMessage());
+    }
+  }
+}
