@@ -20,8 +20,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,6 +48,7 @@ public final class NodeRuntime<R> implements InboundHandler {
   private final SnapshotReceiver snapshots;
   private final NodeMetrics metrics;
   private final ScheduledExecutorService ticker;
+  private final ExecutorService snapshotThread;
   private final AtomicLong missedTicks = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -69,11 +72,16 @@ public final class NodeRuntime<R> implements InboundHandler {
     this.metrics = new NodeMetrics(registry, this::status, proposals::size);
     this.loop = new RaftLoop<>(id, core, log, transport, applier, snapshots, proposals, metrics,
         config.compactionRetainEntries(), config.maxPendingProposals(), this::failed);
-    this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "raft-tick-" + id);
+    this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("raft-tick-" + id));
+    this.snapshotThread = Executors.newSingleThreadExecutor(daemon("raft-snapshot-" + id));
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
       t.setDaemon(true);
       return t;
-    });
+    };
   }
 
   /** Aligns the log with the state machine and builds the core; starts nothing yet. */
@@ -143,8 +151,13 @@ public final class NodeRuntime<R> implements InboundHandler {
     loop.submitUnreachable(peer);
   }
 
+  /** Stages chunks on the snapshot thread: writing and syncing a file must not hold a transport thread. */
   @Override
   public CompletableFuture<SnapshotChunkReply> handleSnapshotChunk(SnapshotChunk chunk) {
+    return CompletableFuture.supplyAsync(() -> stage(chunk), snapshotThread).thenCompose(staged -> staged);
+  }
+
+  private CompletableFuture<SnapshotChunkReply> stage(SnapshotChunk chunk) {
     long term = status().term();
     if (chunk.term() < term) {
       return CompletableFuture.completedFuture(new SnapshotChunkReply(term, 0, 0));
@@ -180,6 +193,7 @@ public final class NodeRuntime<R> implements InboundHandler {
       return;
     }
     ticker.shutdownNow();
+    snapshotThread.shutdownNow();
     try {
       loop.stop();
       applier.stop();

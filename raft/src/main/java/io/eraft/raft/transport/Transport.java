@@ -16,6 +16,10 @@ import java.util.concurrent.CompletableFuture;
  * one of the two per request, on a transport thread or, for a request dropped at once, on the
  * sending thread.
  *
+ * <p>A peer the transport does not know is a configuration error: a transport with a fixed peer set
+ * ({@code GrpcTransport}) throws {@link IllegalArgumentException}; the simulated network, whose
+ * nodes come and go, reports it unreachable.
+ *
  * <p>Lifecycle: construct, {@link #start}, send, {@link #close}. Sending before {@link #start}
  * throws {@link IllegalStateException}; after {@link #close} every request is reported unreachable.
  */

@@ -33,6 +33,9 @@ public final class NetworkFaults {
 
   /** Probability that a delivered request is delivered a second time. */
   public void setDuplicateRate(double duplicateRate) {
+    if (duplicateRate < 0 || duplicateRate > 1) {
+      throw new IllegalArgumentException("duplicate rate must be a probability, got " + duplicateRate);
+    }
     this.duplicateRate = duplicateRate;
   }
 

@@ -7,12 +7,12 @@ import java.io.InputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A snapshot held in memory, remembering whether it was closed. Thread-safe. */
-final class BytesSnapshotSource implements SnapshotSource {
+public final class BytesSnapshotSource implements SnapshotSource {
   private final SnapshotMeta meta;
   private final ByteArrayInputStream data;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  BytesSnapshotSource(SnapshotMeta meta, byte[] data) {
+  public BytesSnapshotSource(SnapshotMeta meta, byte[] data) {
     this.meta = meta;
     this.data = new ByteArrayInputStream(data);
   }
@@ -32,7 +32,7 @@ final class BytesSnapshotSource implements SnapshotSource {
     closed.set(true);
   }
 
-  boolean isClosed() {
+  public boolean isClosed() {
     return closed.get();
   }
 }

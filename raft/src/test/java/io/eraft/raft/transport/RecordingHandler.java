@@ -16,21 +16,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * An {@link InboundHandler} for transport tests: records everything delivered and answers with a
- * replaceable function. By default it grants votes at the request's term, accepts every append, and
- * accepts snapshot chunks in order, keeping their bytes. Thread-safe.
+ * An {@link InboundHandler} for transport tests (shared through the test-jar): records everything
+ * delivered and answers with a replaceable function. By default it grants votes at the request's
+ * term, accepts every append, and accepts snapshot chunks in order, keeping their bytes.
+ * Thread-safe.
  */
-final class RecordingHandler implements InboundHandler {
-  /** How long a test waits for an expected event before failing. */
-  static final long WAIT_SECONDS = 30;
+public final class RecordingHandler implements InboundHandler {
+  /** How long a test waits for an expected event before failing (a liveness guard). */
+  public static final long WAIT_SECONDS = 30;
 
-  final BlockingQueue<RaftMessage> requests = new LinkedBlockingQueue<>();
-  final BlockingQueue<RaftMessage> responses = new LinkedBlockingQueue<>();
-  final BlockingQueue<Long> unreachable = new LinkedBlockingQueue<>();
-  final BlockingQueue<SnapshotChunk> chunks = new LinkedBlockingQueue<>();
-  volatile Function<RaftMessage, CompletableFuture<RaftMessage>> answer =
+  public final BlockingQueue<RaftMessage> requests = new LinkedBlockingQueue<>();
+  public final BlockingQueue<RaftMessage> responses = new LinkedBlockingQueue<>();
+  public final BlockingQueue<Long> unreachable = new LinkedBlockingQueue<>();
+  public final BlockingQueue<SnapshotChunk> chunks = new LinkedBlockingQueue<>();
+  public volatile Function<RaftMessage, CompletableFuture<RaftMessage>> answer =
       request -> CompletableFuture.completedFuture(accept(request));
-  volatile Function<SnapshotChunk, CompletableFuture<SnapshotChunkReply>> chunkAnswer =
+  public volatile Function<SnapshotChunk, CompletableFuture<SnapshotChunkReply>> chunkAnswer =
       chunk -> CompletableFuture.completedFuture(stage(chunk));
   private final ByteArrayOutputStream snapshot = new ByteArrayOutputStream();
 
@@ -57,17 +58,19 @@ final class RecordingHandler implements InboundHandler {
   }
 
   /** The bytes of the snapshot chunks accepted so far, in order. */
-  synchronized ByteString snapshotBytes() {
+  public synchronized ByteString snapshotBytes() {
     return ByteString.copyFrom(snapshot.toByteArray());
   }
 
-  static <T> T next(BlockingQueue<T> queue) throws InterruptedException {
+  /** The next item of {@code queue}, waiting up to {@link #WAIT_SECONDS}; fails the test if none. */
+  public static <T> T next(BlockingQueue<T> queue) throws InterruptedException {
     T item = queue.poll(WAIT_SECONDS, TimeUnit.SECONDS);
     assertNotNull(item, "nothing arrived within " + WAIT_SECONDS + " s");
     return item;
   }
 
-  private static RaftMessage accept(RaftMessage request) {
+  /** The default answer: a granted vote or a successful append, addressed back to the sender. */
+  public static RaftMessage accept(RaftMessage request) {
     if (request instanceof RequestVote rv) {
       return new RequestVoteResponse(rv.to(), rv.from(), rv.term(), true, rv.preVote(), rv.callId());
     }
