@@ -5,8 +5,7 @@ import io.eraft.raft.ProposalFailedException.Reason;
 import io.eraft.raft.core.Entry;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Client futures of accepted proposals, by log index. The raft loop registers a proposal as soon
@@ -20,7 +19,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 public final class PendingProposals<R> {
   private record Pending<R>(long term, CompletableFuture<R> future) {}
 
-  private final ConcurrentNavigableMap<Long, Pending<R>> byIndex = new ConcurrentSkipListMap<>();
+  private final Map<Long, Pending<R>> byIndex = new ConcurrentHashMap<>();
 
   void register(long index, long term, CompletableFuture<R> future) {
     byIndex.put(index, new Pending<>(term, future));
@@ -40,11 +39,13 @@ public final class PendingProposals<R> {
     }
   }
 
-  /** Fails every proposal at or below {@code index}, whose entries will never be applied here. */
+  /**
+   * Fails every proposal at or below {@code index}, whose entries will never be applied here. Rare
+   * (snapshot installs, shutdown), so a scan of the whole map is fine.
+   */
   void failThrough(long index, Reason reason, String why) {
-    ConcurrentNavigableMap<Long, Pending<R>> head = byIndex.headMap(index, true);
-    for (Map.Entry<Long, Pending<R>> e : head.entrySet()) {
-      if (head.remove(e.getKey(), e.getValue())) {
+    for (Map.Entry<Long, Pending<R>> e : byIndex.entrySet()) {
+      if (e.getKey() <= index && byIndex.remove(e.getKey(), e.getValue())) {
         e.getValue().future().completeExceptionally(new ProposalFailedException(reason, -1, why));
       }
     }

@@ -41,6 +41,7 @@ public final class RaftBenchmark {
         case "grpc" -> LocalRaftCluster.grpc(3, dir, b -> b);
         case "memory" -> {
           network.setInstant(true);
+          network.setByteCounting(false);
           yield LocalRaftCluster.inMemory(3, dir, network::transport, b -> b);
         }
         default -> throw new IllegalArgumentException("mode must be memory or grpc, not " + mode);

@@ -94,6 +94,7 @@ public final class SimNetwork implements AutoCloseable {
   private final Random random;
   private final NetworkFaults faults = new NetworkFaults();
   private boolean instant;
+  private boolean countBytes = true;
   private Duration rpcTimeout = DEFAULT_RPC_TIMEOUT;
   private Duration snapshotChunkTimeout = DEFAULT_SNAPSHOT_CHUNK_TIMEOUT;
   private int snapshotChunkBytes = DEFAULT_SNAPSHOT_CHUNK_BYTES;
@@ -195,6 +196,16 @@ public final class SimNetwork implements AutoCloseable {
   public void setInstant(boolean instant) {
     synchronized (lock) {
       this.instant = instant;
+    }
+  }
+
+  /**
+   * Whether {@link #bytesTotal} counts (on by default). Counting encodes every message with
+   * protobuf, which benchmarks of the node itself should not pay for.
+   */
+  public void setByteCounting(boolean countBytes) {
+    synchronized (lock) {
+      this.countBytes = countBytes;
     }
   }
 
@@ -435,7 +446,9 @@ public final class SimNetwork implements AutoCloseable {
 
   private void registerLocked(Call call) {
     rpcTotal++;
-    bytesTotal += wireSize(call.request);
+    if (countBytes) {
+      bytesTotal += wireSize(call.request);
+    }
     inFlight.add(call);
     call.sender.outstanding.add(call);
     if (call.request instanceof RaftMessage) {
@@ -524,7 +537,9 @@ public final class SimNetwork implements AutoCloseable {
       }
       ok = isLiveLocked(receiver) && linkUpLocked(call.to, call.sender.id());
       if (ok && call.outcome != null) {
-        bytesTotal += wireSize(reply);
+        if (countBytes) {
+          bytesTotal += wireSize(reply);
+        }
       }
     }
     if (ok) {
