@@ -128,7 +128,8 @@ public final class NodeRuntime<R> implements InboundHandler {
   }
 
   private void tick() {
-    if (!loop.submitTick() && missedTicks.incrementAndGet() % 100 == 1) {
+    // Warn on sustained lag only: a tick or two lost to JIT warm-up or a GC pause is harmless.
+    if (!loop.submitTick() && missedTicks.incrementAndGet() % 100 == 0) {
       LOG.warn("node {} raft loop is not keeping up with its clock ({} ticks missed so far); "
           + "a slow disk or an overloaded CPU delays heartbeats and elections", config.id(), missedTicks.get());
     }

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -22,11 +23,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link Transport} over gRPC: eRaft's {@code raftpb.RaftService}, one unary call per request.
+ * {@link Transport} over gRPC: eRaft's {@code raftpb.RaftService}, plus its {@code
+ * AppendEntriesStream} RPC that carries AppendEntries over one long-lived call per peer.
  *
  * <p><b>Server side.</b> {@link #service()} is the RaftService implementation. The caller registers
  * it on its own gRPC server, which also serves the application, and owns that server. The service
- * never blocks, so a {@code directExecutor()} server is fine. Give the server {@code
+ * never blocks, so a {@code directExecutor()} server is fine. It serves eRaft's unary RPCs
+ * unchanged, for clients built from eRaft's protos, and {@code AppendEntriesStream} (answers in
+ * request order). {@link #close()} ends the open streams, so close the transport before a graceful
+ * {@code Server.shutdown()}, which otherwise waits for them. Give the server {@code
  * maxInboundMessageSize(options.maxInboundMessageBytes())}: gRPC's 4 MiB default would refuse large
  * AppendEntries batches and snapshot chunks. Calls before {@link #start} or after {@link #close} are
  * answered {@code UNAVAILABLE}, malformed ones or ones from a sender that is not a peer {@code
@@ -35,11 +40,17 @@ import org.slf4j.LoggerFactory;
  * permitKeepAliveTime} (5 min) answers those with GOAWAY, which only costs a reconnect, and {@code
  * permitKeepAliveTime(30, SECONDS)} avoids it.
  *
- * <p><b>Client side.</b> One plaintext channel per peer, connecting on first use. Each {@link #send}
- * is one call with {@link GrpcTransportOptions#rpcTimeout()} as deadline, never retried: its answer
- * goes to {@link InboundHandler#handleResponse}, or any failure (refused, deadline, too many
- * outstanding) to {@link InboundHandler#peerUnreachable} — exactly one of the two, on a gRPC thread
- * or, for a request dropped at once, on the sending thread.
+ * <p><b>Client side.</b> One plaintext channel per peer, connecting on first use. An AppendEntries
+ * (heartbeats included) is one message on the peer's stream, opened on first use and replaced after
+ * it fails: a unary call per message would cost HTTP/2 headers and HPACK work each time, which
+ * dominated a 3-node benchmark's CPU. A RequestVote is one unary call with {@link
+ * GrpcTransportOptions#rpcTimeout()} as deadline. A request on the stream without an answer after
+ * {@code rpcTimeout} (checked every quarter of it by a timer thread, {@code eraft-transport-timer-<id>-1})
+ * cancels the stream. Nothing is retried: each request's answer goes to {@link
+ * InboundHandler#handleResponse}, or any failure (refused, deadline, stream broken, too many
+ * outstanding) to {@link InboundHandler#peerUnreachable} — exactly one of the two, on a gRPC or timer
+ * thread or, for a request dropped at once, on the sending thread. A peer without {@code
+ * AppendEntriesStream} (eRaft's servers answer {@code UNIMPLEMENTED}) gets unary AppendEntries.
  *
  * <p><b>Snapshots.</b> {@link #sendSnapshot} streams on a snapshot thread, chunk by chunk, each
  * awaited. There are as many snapshot threads as peers; a snapshot beyond that fails at once. It fails with {@link
@@ -50,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * unreachable (so a node loop racing its own shutdown needs no special case) and {@link
  * #sendSnapshot} returns a future failed with {@link SnapshotSendException}.
  *
- * <p>Thread-safe. Owns its channels and snapshot threads, released by {@link #close()}; does not own
+ * <p>Thread-safe. Owns its channels, timer and snapshot threads, released by {@link #close()}; does not own
  * the gRPC server or the {@link MeterRegistry}.
  */
 public final class GrpcTransport implements Transport {
@@ -68,6 +79,7 @@ public final class GrpcTransport implements Transport {
   private final Map<Long, PeerClient> clients;
   private final RaftServiceAdapter service;
   private final ThreadPoolExecutor snapshotThreads;
+  private final ScheduledThreadPoolExecutor timer;
   private final AtomicReference<InboundHandler> handler = new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -96,9 +108,10 @@ public final class GrpcTransport implements Transport {
     });
     this.metrics = Map.copyOf(meters);
     this.clients = Map.copyOf(channels);
-    this.service = new RaftServiceAdapter(self, metrics);
+    this.service = new RaftServiceAdapter(self, metrics, options.maxOutstandingRequestsPerPeer());
     this.snapshotThreads = new ThreadPoolExecutor(0, Math.max(1, clients.size()), SNAPSHOT_THREAD_IDLE_SECONDS,
-        TimeUnit.SECONDS, new SynchronousQueue<>(), snapshotThreadFactory(self));
+        TimeUnit.SECONDS, new SynchronousQueue<>(), threadFactory("eraft-snapshot-send-" + self + "-"));
+    this.timer = new ScheduledThreadPoolExecutor(1, threadFactory("eraft-transport-timer-" + self + "-"));
   }
 
   /** The {@code raftpb.RaftService} to register on the caller's gRPC server. */
@@ -116,6 +129,12 @@ public final class GrpcTransport implements Transport {
       throw new IllegalStateException("transport of node " + self + " is already started");
     }
     service.attach(inbound);
+    long periodNanos = Math.max(1, options.rpcTimeout().toNanos() / 4);
+    try {
+      timer.scheduleWithFixedDelay(this::expireStreams, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // close() ran concurrently and shut the timer down; nothing is sent from here on.
+    }
     if (closed.get()) {
       service.detach(); // close() ran between the checks above and attach
     }
@@ -178,9 +197,9 @@ public final class GrpcTransport implements Transport {
   }
 
   /**
-   * Stops serving (later calls get {@code UNAVAILABLE}), cancels outstanding calls (each reported
-   * unreachable) and running snapshots (each failed), and waits up to 5 s for the channels and
-   * snapshot threads to end. Idempotent.
+   * Stops serving (later calls and open inbound streams get {@code UNAVAILABLE}), cancels outstanding
+   * calls and streams (each request reported unreachable) and running snapshots (each failed), and
+   * waits up to 5 s for the channels and threads to end. Idempotent.
    */
   @Override
   public void close() {
@@ -188,6 +207,7 @@ public final class GrpcTransport implements Transport {
       return;
     }
     service.detach();
+    timer.shutdownNow();
     snapshotThreads.shutdownNow();
     clients.values().forEach(PeerClient::shutdownNow);
     long deadline = System.nanoTime() + CLOSE_TIMEOUT_NANOS;
@@ -197,6 +217,7 @@ public final class GrpcTransport implements Transport {
         terminated &= client.awaitTermination(deadline - System.nanoTime());
       }
       terminated &= snapshotThreads.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      terminated &= timer.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
       if (!terminated) {
         LOG.warn("transport of node {} did not release all channels and threads within 5 s", self);
       }
@@ -229,10 +250,21 @@ public final class GrpcTransport implements Transport {
     }
   }
 
-  private static ThreadFactory snapshotThreadFactory(long self) {
+  /** Runs on the timer thread: times out or closes the peers' AppendEntries streams. */
+  private void expireStreams() {
+    try {
+      long now = System.nanoTime();
+      clients.values().forEach(c -> c.expireStreams(now));
+    } catch (RuntimeException e) {
+      // Top of the timer thread (STYLE S11): an exception would silently cancel every later run.
+      LOG.error("transport of node {} failed to check its streams' deadlines", self, e);
+    }
+  }
+
+  private static ThreadFactory threadFactory(String prefix) {
     AtomicInteger count = new AtomicInteger();
     return task -> {
-      Thread t = new Thread(task, "eraft-snapshot-send-" + self + "-" + count.incrementAndGet());
+      Thread t = new Thread(task, prefix + count.incrementAndGet());
       t.setDaemon(true);
       return t;
     };

@@ -6,9 +6,10 @@ import java.time.Duration;
  * Tuning of a {@link GrpcTransport}. Immutable; the constructor rejects each bad value with its own
  * message. Start from {@link #DEFAULTS} and change fields with the {@code withX} methods.
  *
- * @param rpcTimeout deadline of one RequestVote or AppendEntries call; a call without an answer by
- *     then reports the peer unreachable. Raise it on slow networks; keep it well below the election
- *     timeout so a lost heartbeat is noticed before followers campaign
+ * @param rpcTimeout deadline of one RequestVote call, and of one AppendEntries on a peer's stream (an
+ *     unanswered one cancels the stream, checked every quarter {@code rpcTimeout}); a request
+ *     without an answer by then reports the peer unreachable. Raise it on slow networks; keep it well
+ *     below the election timeout so a lost heartbeat is noticed before followers campaign
  * @param snapshotChunkTimeout deadline of one InstallSnapshot chunk, which the receiver writes to
  *     disk before answering; raise it for slow disks or large chunks
  * @param snapshotChunkBytes bytes of snapshot data per InstallSnapshot call; must fit, with a little
@@ -16,9 +17,10 @@ import java.time.Duration;
  * @param maxInboundMessageBytes largest answer a peer channel accepts. The caller owns the gRPC
  *     server and should give it the same limit ({@code maxInboundMessageSize}), since it bounds the
  *     AppendEntries batches and snapshot chunks this node receives
- * @param maxOutstandingRequestsPerPeer RequestVote/AppendEntries calls to one peer awaiting an
+ * @param maxOutstandingRequestsPerPeer RequestVote/AppendEntries requests to one peer awaiting an
  *     answer; beyond it a send is dropped and the peer reported unreachable, so a stalled peer
- *     cannot pile up unbounded memory
+ *     cannot pile up unbounded memory. The server side also takes at most this many requests from
+ *     one inbound AppendEntries stream before their answers are written
  */
 public record GrpcTransportOptions(
     Duration rpcTimeout,
