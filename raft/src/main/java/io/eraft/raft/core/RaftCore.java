@@ -156,7 +156,7 @@ public final class RaftCore {
         || term != lastHardState.term()
         || votedFor != lastHardState.votedFor()
         || log.committed() != lastHardState.commit()
-        || log.hasUnstable()
+        || log.hasUnpersisted()
         || log.hasNextCommittedEntries()
         || !messages.isEmpty()
         || !messagesAfterPersist.isEmpty()
@@ -170,8 +170,8 @@ public final class RaftCore {
     }
     HardState hs = hardState();
     boolean termOrVoteChanged = hs.term() != lastHardState.term() || hs.votedFor() != lastHardState.votedFor();
-    List<Entry> entries = log.unstableEntries();
-    SnapshotMeta snapshot = log.unstableSnapshot();
+    List<Entry> entries = log.unpersistedEntries();
+    SnapshotMeta snapshot = log.unpersistedSnapshot();
     Ready rd = new Ready(
         softState(),
         hs.equals(lastHardState) ? HardState.EMPTY : hs,
@@ -182,6 +182,7 @@ public final class RaftCore {
         messagesAfterPersist,
         readStates,
         termOrVoteChanged || !entries.isEmpty() || !snapshot.isEmpty());
+    log.acceptInProgress();
     messages = new ArrayList<>();
     messagesAfterPersist = new ArrayList<>();
     readStates = new ArrayList<>();
@@ -189,20 +190,30 @@ public final class RaftCore {
     return rd;
   }
 
-  /** Acknowledges that everything {@code rd} asked for has been done. */
+  /**
+   * Acknowledges {@code rd}'s sends, applies and read states. Its writes are acknowledged apart,
+   * by {@link #persisted}, which may come later: the next Ready can be taken before them.
+   */
   public void advance(Ready rd) {
     if (!rd.hardState().isEmpty()) {
       lastHardState = rd.hardState();
     }
+    if (!rd.committed().isEmpty()) {
+      log.appliedTo(rd.committed().get(rd.committed().size() - 1).index());
+    }
+  }
+
+  /**
+   * {@code rd}'s snapshot, entries and hard state are durable. Persisted Readies must be reported in
+   * the order they were taken.
+   */
+  public void persisted(Ready rd) {
     if (!rd.snapshot().isEmpty()) {
       log.snapshotInstalled(rd.snapshot());
     }
     if (!rd.entries().isEmpty()) {
       Entry last = rd.entries().get(rd.entries().size() - 1);
       log.stableTo(last.index(), last.term());
-    }
-    if (!rd.committed().isEmpty()) {
-      log.appliedTo(rd.committed().get(rd.committed().size() - 1).index());
     }
     if (role instanceof Leader leader) {
       // The leader counts its own entries toward a quorum only once they are durable.

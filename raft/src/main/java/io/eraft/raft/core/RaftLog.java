@@ -47,7 +47,7 @@ final class RaftLog {
     return i >= 0 ? i : storage.lastIndex();
   }
 
-  /** Highest index already handed to the driver for persistence in an earlier Ready. */
+  /** Highest index the driver has confirmed durable (everything below the unstable part). */
   long lastStableIndex() {
     return unstable.offset() - 1;
   }
@@ -183,15 +183,23 @@ final class RaftLog {
     }
   }
 
+  /**
+   * Committed entries are handed to the application only once they are durable here too, so the
+   * state machine never gets ahead of what this node's log would hold after a crash.
+   */
+  private long applicable() {
+    return Math.min(committed, lastStableIndex());
+  }
+
   boolean hasNextCommittedEntries() {
-    return unstable.snapshot() == null && committed > applied;
+    return unstable.snapshot() == null && applicable() > applied;
   }
 
   List<Entry> nextCommittedEntries(long maxBytes) {
     if (!hasNextCommittedEntries()) {
       return List.of();
     }
-    return slice(applied + 1, committed + 1, maxBytes);
+    return slice(applied + 1, applicable() + 1, maxBytes);
   }
 
   void appliedTo(long index) {
@@ -201,16 +209,24 @@ final class RaftLog {
     applied = index;
   }
 
-  List<Entry> unstableEntries() {
-    return unstable.entries();
+  /** Entries not yet handed out for persisting. */
+  List<Entry> unpersistedEntries() {
+    return unstable.unhandedEntries();
   }
 
-  boolean hasUnstable() {
-    return unstable.hasEntries() || unstable.snapshot() != null;
+  /** An incoming snapshot not yet handed out for persisting, or EMPTY. */
+  SnapshotMeta unpersistedSnapshot() {
+    SnapshotMeta s = unstable.unhandedSnapshot();
+    return s == null ? SnapshotMeta.EMPTY : s;
   }
 
-  SnapshotMeta unstableSnapshot() {
-    return unstable.snapshot() == null ? SnapshotMeta.EMPTY : unstable.snapshot();
+  boolean hasUnpersisted() {
+    return unstable.hasUnhanded();
+  }
+
+  /** Everything from {@link #unpersistedEntries()} and the snapshot is now being persisted. */
+  void acceptInProgress() {
+    unstable.acceptInProgress();
   }
 
   void stableTo(long index, long term) {

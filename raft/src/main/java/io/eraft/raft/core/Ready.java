@@ -14,8 +14,14 @@ import java.util.List;
  *   <li>only then send {@link #messagesAfterPersist()}: votes and acknowledgements promise durable
  *       state (thesis §3.8);
  *   <li>apply {@link #committed()} in order, and answer {@link #readStates()};
- *   <li>call {@link RaftCore#advance(Ready)}.
+ *   <li>call {@link RaftCore#advance(Ready)} once the sends and applies are handed off, and
+ *       {@link RaftCore#persisted(Ready)} once the writes are durable (the two may come in either
+ *       order; Readies are persisted in the order they were taken).
  * </ol>
+ *
+ * <p>A driver may write asynchronously: it may take further Readies before earlier ones are
+ * persisted, as long as each Ready's {@link #messagesAfterPersist()} wait for its own write and
+ * every earlier one. {@link #committed()} only ever holds entries already durable here.
  *
  * <p>Absent parts are empty values, never null.
  */

@@ -7,16 +7,23 @@ import java.util.List;
  * Entries (and possibly an incoming snapshot) the core has accepted but the driver has not yet
  * persisted. Thread-confined to the raft loop.
  *
+ * <p>Entries below {@code offsetInProgress} (and the snapshot, once {@code snapshotInProgress}) have
+ * been handed to the driver for persisting but are not yet durable: they stay here, readable, until
+ * {@link #stableTo} confirms them, and are not handed out again.
+ *
  * <p>Invariants: {@code entries.get(i).index() == offset + i}; if {@code snapshot} is set,
- * {@code offset == snapshot.index() + 1}.
+ * {@code offset == snapshot.index() + 1}; {@code offset <= offsetInProgress <= lastIndex + 1}.
  */
 final class Unstable {
   private SnapshotMeta snapshot;
   private final List<Entry> entries = new ArrayList<>();
   private long offset;
+  private long offsetInProgress;
+  private boolean snapshotInProgress;
 
   Unstable(long offset) {
     this.offset = offset;
+    this.offsetInProgress = offset;
   }
 
   SnapshotMeta snapshot() {
@@ -27,8 +34,25 @@ final class Unstable {
     return offset;
   }
 
-  boolean hasEntries() {
-    return !entries.isEmpty();
+  /** Whether anything waits to be handed out for persisting. */
+  boolean hasUnhanded() {
+    return offsetInProgress < offset + entries.size() || (snapshot != null && !snapshotInProgress);
+  }
+
+  /** Entries not yet handed out for persisting. */
+  List<Entry> unhandedEntries() {
+    return List.copyOf(entries.subList((int) (offsetInProgress - offset), entries.size()));
+  }
+
+  /** The snapshot, if it is not yet handed out for persisting; else null. */
+  SnapshotMeta unhandedSnapshot() {
+    return snapshotInProgress ? null : snapshot;
+  }
+
+  /** Everything held has been handed out for persisting. */
+  void acceptInProgress() {
+    offsetInProgress = offset + entries.size();
+    snapshotInProgress = snapshot != null;
   }
 
   /** Index of the first entry this holds or covers via a snapshot, or -1. */
@@ -56,10 +80,6 @@ final class Unstable {
     return entries.get((int) (index - offset)).term();
   }
 
-  List<Entry> entries() {
-    return List.copyOf(entries);
-  }
-
   /** Entries {@code [lo, hi)}; both must lie within what this holds. */
   List<Entry> slice(long lo, long hi) {
     return entries.subList((int) (lo - offset), (int) (hi - offset));
@@ -73,18 +93,22 @@ final class Unstable {
     }
     entries.subList(0, (int) (index + 1 - offset)).clear();
     offset = index + 1;
+    offsetInProgress = Math.max(offsetInProgress, offset);
   }
 
   void stableSnapTo(long index) {
     if (snapshot != null && snapshot.index() == index) {
       snapshot = null;
+      snapshotInProgress = false;
     }
   }
 
   void restore(SnapshotMeta meta) {
     entries.clear();
     offset = meta.index() + 1;
+    offsetInProgress = offset;
     snapshot = meta;
+    snapshotInProgress = false;
   }
 
   /**
@@ -98,11 +122,13 @@ final class Unstable {
       entries.addAll(ents);
     } else if (after <= offset) {
       offset = after;
+      offsetInProgress = after;
       entries.clear();
       entries.addAll(ents);
     } else {
       entries.subList((int) (after - offset), entries.size()).clear();
       entries.addAll(ents);
+      offsetInProgress = Math.min(offsetInProgress, after);
     }
   }
 }

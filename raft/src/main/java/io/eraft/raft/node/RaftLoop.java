@@ -274,6 +274,7 @@ public final class RaftLoop<R> {
         fail(f, Reason.NOT_LEADER, "node " + id + " is not a confirmed leader");
       }
     }
+    core.persisted(rd);
     core.advance(rd);
   }
 

@@ -10,12 +10,13 @@ import java.util.List;
 /**
  * The whole log in memory: snapshot point, hard state and the entries after the snapshot. It is
  * {@link MemoryLogStore} itself and the read cache of {@link LevelDbLogStore}, so both follow one
- * set of rules. Thread-confined to the raft loop.
+ * set of rules.
  *
  * <p>Invariants: {@code entries.get(i).index() == snapshot.index() + 1 + i}; terms never decrease
  * and start at or above the snapshot term; {@code hardState.commit() <= lastIndex()}. Each
  * mutation has a {@code validateX} twin so a durable store can reject a write before it reaches
- * disk, then apply it here once it has.
+ * disk, then apply it here once it has. Thread-safe: the raft loop reads while the log writer
+ * thread writes, and each method sees a consistent log.
  */
 final class EntryCache implements RaftLogReader {
   private SnapshotMeta snapshot = SnapshotMeta.EMPTY;
@@ -24,27 +25,27 @@ final class EntryCache implements RaftLogReader {
   private long entryBytes;
 
   @Override
-  public HardState hardState() {
+  public synchronized HardState hardState() {
     return hardState;
   }
 
   @Override
-  public SnapshotMeta snapshotMeta() {
+  public synchronized SnapshotMeta snapshotMeta() {
     return snapshot;
   }
 
   @Override
-  public long firstIndex() {
+  public synchronized long firstIndex() {
     return snapshot.index() + 1;
   }
 
   @Override
-  public long lastIndex() {
+  public synchronized long lastIndex() {
     return snapshot.index() + entries.size();
   }
 
   @Override
-  public long term(long index) {
+  public synchronized long term(long index) {
     if (index == snapshot.index()) {
       return snapshot.term();
     }
@@ -55,7 +56,7 @@ final class EntryCache implements RaftLogReader {
   }
 
   @Override
-  public List<Entry> entries(long lo, long hi, long maxBytes) {
+  public synchronized List<Entry> entries(long lo, long hi, long maxBytes) {
     if (lo < firstIndex() || lo > hi || hi > lastIndex() + 1) {
       throw new IllegalArgumentException("entries [" + lo + ", " + hi + ") outside the log ["
           + firstIndex() + ", " + (lastIndex() + 1) + ")");
@@ -75,7 +76,7 @@ final class EntryCache implements RaftLogReader {
     return List.copyOf(entries.subList(from, to));
   }
 
-  long entryBytes() {
+  synchronized long entryBytes() {
     return entryBytes;
   }
 
@@ -86,7 +87,7 @@ final class EntryCache implements RaftLogReader {
    *
    * @throws IllegalArgumentException naming the first violation
    */
-  void validateSave(HardState newHardState, SnapshotMeta newSnapshot, List<Entry> newEntries) {
+  synchronized void validateSave(HardState newHardState, SnapshotMeta newSnapshot, List<Entry> newEntries) {
     long floor = snapshot.index();
     long last = lastIndex();
     if (!newSnapshot.isEmpty()) {
@@ -134,7 +135,7 @@ final class EntryCache implements RaftLogReader {
    * Applies a write with {@link LogStore#save} semantics. Requires {@link #validateSave} to have
    * accepted the same arguments.
    */
-  void save(HardState newHardState, SnapshotMeta newSnapshot, List<Entry> newEntries) {
+  synchronized void save(HardState newHardState, SnapshotMeta newSnapshot, List<Entry> newEntries) {
     if (!newSnapshot.isEmpty()) {
       removeFrom(0);
       snapshot = newSnapshot;
@@ -152,7 +153,7 @@ final class EntryCache implements RaftLogReader {
   }
 
   /** @throws IllegalArgumentException unless {@code firstIndex() <= index <= lastIndex()} */
-  void validateCompact(long index) {
+  synchronized void validateCompact(long index) {
     if (index < firstIndex() || index > lastIndex()) {
       throw new IllegalArgumentException("cannot compact through " + index + ": the log holds ["
           + firstIndex() + ", " + lastIndex() + "]");
@@ -163,7 +164,7 @@ final class EntryCache implements RaftLogReader {
    * Drops entries through {@code index}, which becomes the snapshot point. Requires
    * {@link #validateCompact} to have accepted {@code index}.
    */
-  void compact(long index) {
+  synchronized void compact(long index) {
     SnapshotMeta point = new SnapshotMeta(index, term(index));
     List<Entry> dropped = entries.subList(0, position(index) + 1);
     for (Entry e : dropped) {

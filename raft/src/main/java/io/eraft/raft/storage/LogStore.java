@@ -7,9 +7,11 @@ import io.eraft.raft.core.SnapshotMeta;
 import java.util.List;
 
 /**
- * A node's durable Raft log: entries, hard state and the snapshot point, written only by the raft
- * loop (one {@link #save} per {@code Ready}) and read by the core through {@link RaftLogReader}.
- * Not thread-safe, except {@link #sizeBytes()} which any thread may call.
+ * A node's durable Raft log: entries, hard state and the snapshot point. One thread writes it (the
+ * node's log writer: {@link #save} per {@code Ready}, {@link #compact}); the core reads it through
+ * {@link RaftLogReader} from the raft loop at the same time. A write becomes visible to readers
+ * only once it reached the disk (synced, if it asked to be). Reads are
+ * thread-safe; writes must come from one thread at a time.
  *
  * <p>Any I/O failure throws {@link StorageException}: the node must stop (fail-stop), because it
  * can no longer promise what it acknowledges.

@@ -23,7 +23,7 @@ class PersistenceScenariosTest {
   @RegisterExtension final SimSeeds seeds = new SimSeeds();
 
   private SimCluster cluster(int servers) {
-    return new SimCluster(SimCluster.Options.of(servers, seeds.next()).withMaxFsyncDelayMs(3));
+    return new SimCluster(SimCluster.Options.of(servers, seeds.next()).withMaxFsyncDelayMs(3).withAsyncWrites(true));
   }
 
   @Test

@@ -52,7 +52,8 @@ class RandomizedSimulationTest {
         .withElection(r.nextInt(4) != 0, r.nextInt(4) != 0)
         .withSnapshotInterval(r.nextBoolean() ? 0 : 5 + r.nextInt(30))
         .withMaxFsyncDelayMs(r.nextInt(4) == 0 ? 0 : 1 + r.nextInt(8))
-        .withFlowControl(64 + r.nextInt(4096), 1 + r.nextInt(16));
+        .withFlowControl(64 + r.nextInt(4096), 1 + r.nextInt(16))
+        .withAsyncWrites(r.nextBoolean());
     SimCluster c = new SimCluster(options);
     c.faults().setReliable(r.nextBoolean());
     c.faults().setDuplicateRate(r.nextInt(3) == 0 ? r.nextDouble() * 0.1 : 0);

@@ -47,7 +47,7 @@ class SnapshotScenariosTest {
   private void snapCommon(boolean disconnect, boolean reliable, boolean crash) {
     int servers = 3;
     SimCluster c = new SimCluster(SimCluster.Options.of(servers, seeds.next())
-        .withSnapshotInterval(SNAPSHOT_INTERVAL).withMaxFsyncDelayMs(3));
+        .withSnapshotInterval(SNAPSHOT_INTERVAL).withMaxFsyncDelayMs(3).withAsyncWrites(true));
     c.setUnreliable(!reliable);
     c.one(command(c.random().nextLong()), servers, true);
     int leader1 = c.checkOneLeader();

@@ -43,29 +43,38 @@ public final class SimCluster {
   public record Options(
       int servers, long seed, int tickMs, int electionTicks, int heartbeatTicks, boolean preVote,
       boolean checkQuorum, long snapshotInterval, int maxFsyncDelayMs, long maxBytesPerMessage,
-      int maxInflightMessages) {
+      int maxInflightMessages, boolean asyncWrites) {
     public static Options of(int servers, long seed) {
-      return new Options(servers, seed, 10, 100, 10, true, true, 0, 0, 64 * 1024, 64);
+      return new Options(servers, seed, 10, 100, 10, true, true, 0, 0, 64 * 1024, 64, false);
+    }
+
+    /**
+     * Writes complete in the background, in order, while the node keeps working (the real
+     * driver's log writer thread); otherwise a node waits for each write, as a synchronous driver.
+     */
+    public Options withAsyncWrites(boolean async) {
+      return new Options(servers, seed, tickMs, electionTicks, heartbeatTicks, preVote, checkQuorum,
+          snapshotInterval, maxFsyncDelayMs, maxBytesPerMessage, maxInflightMessages, async);
     }
 
     public Options withSnapshotInterval(long interval) {
       return new Options(servers, seed, tickMs, electionTicks, heartbeatTicks, preVote, checkQuorum, interval,
-          maxFsyncDelayMs, maxBytesPerMessage, maxInflightMessages);
+          maxFsyncDelayMs, maxBytesPerMessage, maxInflightMessages, asyncWrites);
     }
 
     public Options withMaxFsyncDelayMs(int delay) {
       return new Options(servers, seed, tickMs, electionTicks, heartbeatTicks, preVote, checkQuorum,
-          snapshotInterval, delay, maxBytesPerMessage, maxInflightMessages);
+          snapshotInterval, delay, maxBytesPerMessage, maxInflightMessages, asyncWrites);
     }
 
     public Options withElection(boolean preVote, boolean checkQuorum) {
       return new Options(servers, seed, tickMs, electionTicks, heartbeatTicks, preVote, checkQuorum,
-          snapshotInterval, maxFsyncDelayMs, maxBytesPerMessage, maxInflightMessages);
+          snapshotInterval, maxFsyncDelayMs, maxBytesPerMessage, maxInflightMessages, asyncWrites);
     }
 
     public Options withFlowControl(long maxBytesPerMessage, int maxInflightMessages) {
       return new Options(servers, seed, tickMs, electionTicks, heartbeatTicks, preVote, checkQuorum,
-          snapshotInterval, maxFsyncDelayMs, maxBytesPerMessage, maxInflightMessages);
+          snapshotInterval, maxFsyncDelayMs, maxBytesPerMessage, maxInflightMessages, asyncWrites);
     }
   }
 
@@ -529,14 +538,20 @@ public final class SimCluster {
         installSnapshot(n, rd.snapshot());
       }
       n.storage.save(rd.hardState(), rd.snapshot(), rd.entries(), rd.mustSync());
+      if (options.asyncWrites()) {
+        applyAndAdvance(n, rd);
+        completeWriteLater(n, rd);
+        continue;
+      }
       if (rd.mustSync() && options.maxFsyncDelayMs() > 0) {
         n.persisting = true;
         int incarnation = n.incarnation;
-        schedule(now + 1 + networkRandom.nextInt(options.maxFsyncDelayMs()), () -> {
+        schedule(now + fsyncDelay(), () -> {
           if (n.incarnation == incarnation) {
             n.persisting = false;
             n.storage.flush();
-            finishReady(n, rd);
+            persisted(n, rd);
+            applyAndAdvance(n, rd);
             processReady(n);
           }
         });
@@ -545,19 +560,52 @@ public final class SimCluster {
       if (rd.mustSync()) {
         n.storage.flush();
       }
-      finishReady(n, rd);
+      persisted(n, rd);
+      applyAndAdvance(n, rd);
     }
   }
 
-  private void finishReady(SimNode n, Ready rd) {
+  private long fsyncDelay() {
+    return options.maxFsyncDelayMs() > 0 ? 1 + networkRandom.nextInt(options.maxFsyncDelayMs()) : 0;
+  }
+
+  /** The log writer thread: writes finish in order, each after its fsync, while the node goes on. */
+  private void completeWriteLater(SimNode n, Ready rd) {
+    long writesSoFar = n.storage.writes();
+    long at = Math.max(now + (rd.mustSync() ? fsyncDelay() : 0), n.lastWriteDoneAt);
+    n.lastWriteDoneAt = at;
+    n.pendingWrites++;
+    int incarnation = n.incarnation;
+    schedule(at, () -> {
+      if (n.incarnation != incarnation) {
+        return;
+      }
+      n.pendingWrites--;
+      if (rd.mustSync()) {
+        n.storage.flushThrough(writesSoFar);
+      }
+      persisted(n, rd);
+      processReady(n);
+    });
+  }
+
+  /** The write is durable: release what promised it, and tell the core. */
+  private void persisted(SimNode n, Ready rd) {
     for (RaftMessage m : rd.messagesAfterPersist()) {
       send(n, m);
     }
+    n.core.persisted(rd);
+  }
+
+  private void applyAndAdvance(SimNode n, Ready rd) {
     long compactTo = 0;
     for (Entry e : rd.committed()) {
       if (e.index() != n.lastApplied + 1) {
         throw new AssertionError("node " + n.id + " applied " + e.index() + " after " + n.lastApplied
             + ": apply out of order");
+      }
+      if (e.index() > n.storage.durable().lastIndex() && e.index() > n.storage.durable().snapshotMeta().index()) {
+        throw new AssertionError("node " + n.id + " applied entry " + e.index() + " before it was durable");
       }
       checker.applied(n.id, e);
       n.appliedCommands.put(e.index(), e.data());
@@ -606,7 +654,7 @@ public final class SimCluster {
         checker.checkLeaderCompleteness(n.id, s.term(), n.storage);
       }
       lastRole.put(n.id, s.role());
-      if (!n.persisting && !n.unanswered.isEmpty()) {
+      if (!n.persisting && n.pendingWrites == 0 && !n.unanswered.isEmpty()) {
         throw new AssertionError("node " + n.id + " left requests unanswered: " + n.unanswered);
       }
     }

@@ -22,6 +22,9 @@ final class SimNode {
   /** The driver is waiting for an fsync; inputs queue up meanwhile, as on the real raft loop. */
   boolean persisting;
   boolean wakeupScheduled;
+  /** Writes handed to the (simulated) log writer and not yet durable, and when the last one ends. */
+  int pendingWrites;
+  long lastWriteDoneAt;
   final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
   /** Requests delivered to this incarnation and not yet answered (the core must answer each). */
   final Set<Long> unanswered = new HashSet<>();
@@ -47,6 +50,7 @@ final class SimNode {
     incarnation++;
     persisting = false;
     wakeupScheduled = false;
+    pendingWrites = 0;
     deferred.clear();
     unanswered.clear();
     staged = null;

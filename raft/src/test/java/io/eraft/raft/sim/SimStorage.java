@@ -20,23 +20,38 @@ public final class SimStorage implements LogStore {
   private final MemoryLogStore durable = new MemoryLogStore();
   private MemoryLogStore current = new MemoryLogStore();
   private final List<Write> unflushed = new ArrayList<>();
+  private long writes;
+  private long flushed;
 
   @Override
   public void save(HardState hardState, SnapshotMeta snapshot, List<Entry> entries, boolean sync) {
     current.save(hardState, snapshot, entries, sync);
     unflushed.add(new Write(hardState, snapshot, List.copyOf(entries)));
+    writes++;
+  }
+
+  /** How many writes were made so far; {@link #flushThrough} takes such a count. */
+  public long writes() {
+    return writes;
   }
 
   /** Makes every write so far durable (the fsync completed). */
   public void flush() {
-    for (Write w : unflushed) {
+    flushThrough(writes);
+  }
+
+  /** Makes the first {@code count} writes durable, in order; later ones stay volatile. */
+  public void flushThrough(long count) {
+    while (flushed < count && !unflushed.isEmpty()) {
+      Write w = unflushed.remove(0);
       durable.save(w.hardState(), w.snapshot(), w.entries(), true);
+      flushed++;
     }
-    unflushed.clear();
   }
 
   /** Loses every write not yet flushed, as a power failure would. */
   public void crash() {
+    flushed += unflushed.size();
     unflushed.clear();
     current = copyOf(durable);
   }
