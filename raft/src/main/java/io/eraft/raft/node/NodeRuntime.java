@@ -70,7 +70,7 @@ public final class NodeRuntime<R> implements InboundHandler {
     this.applier = new Applier<>(id, stateMachine, proposals, config.snapshotThresholdBytes(),
         this::compactionPossible, this::applyFailed);
     this.metrics = new NodeMetrics(registry, this::status, proposals::size);
-    this.loop = new RaftLoop<>(id, core, log, transport, applier, snapshots, proposals, metrics,
+    this.loop = new RaftLoop<>(id, config.peers(), core, log, transport, applier, snapshots, proposals, metrics,
         config.compactionRetainEntries(), config.maxPendingProposals(), this::failed);
     this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("raft-tick-" + id));
     this.snapshotThread = Executors.newSingleThreadExecutor(daemon("raft-snapshot-" + id));

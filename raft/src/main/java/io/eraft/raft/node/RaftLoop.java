@@ -58,6 +58,7 @@ public final class RaftLoop<R> {
   private final LogStore log;
   private final Transport transport;
   private final Applier<R> applier;
+  private final LogWriter writer;
   private final SnapshotReceiver snapshots;
   private final PendingProposals<R> proposals;
   private final NodeMetrics metrics;
@@ -72,16 +73,18 @@ public final class RaftLoop<R> {
   private final AtomicLong nextReadId = new AtomicLong();
   private final Map<Long, CompletableFuture<RaftMessage>> inboundCalls = new ConcurrentHashMap<>();
   private final Map<Long, CompletableFuture<Long>> pendingReads = new HashMap<>();
-  private final List<Long> steppedCalls = new ArrayList<>();
+  private final List<Long> peers;
   private final Thread thread;
   private volatile RaftStatus status;
   private volatile boolean running = true;
   private long leaderSeen = -1;
 
-  RaftLoop(long id, RaftCore core, LogStore log, Transport transport, Applier<R> applier,
+  RaftLoop(long id, List<Long> peers, RaftCore core, LogStore log, Transport transport, Applier<R> applier,
       SnapshotReceiver snapshots, PendingProposals<R> proposals, NodeMetrics metrics, long compactionRetainEntries,
       int maxQueuedProposals, Consumer<Throwable> onFailure) {
+    this.writer = new LogWriter(id, log, metrics, this::durable, this::submitFailure);
     this.id = id;
+    this.peers = List.copyOf(peers);
     this.core = core;
     this.log = log;
     this.transport = transport;
@@ -98,6 +101,7 @@ public final class RaftLoop<R> {
   }
 
   void start() {
+    writer.start();
     thread.start();
   }
 
@@ -145,12 +149,15 @@ public final class RaftLoop<R> {
       answer.completeExceptionally(new IllegalStateException("node " + id + " is stopped"));
       return answer;
     }
+    // The core answers every request except a misaddressed one, which it ignores: refuse those here.
+    if (request.to() != id || request.from() == id || !peers.contains(request.from())) {
+      answer.completeExceptionally(new IllegalArgumentException("node " + id + " got a request from "
+          + request.from() + " to " + request.to() + "; peers are " + peers));
+      return answer;
+    }
     long callId = nextCallId.incrementAndGet();
     inboundCalls.put(callId, answer);
-    inbox.add((Runnable) () -> {
-      steppedCalls.add(callId);
-      core.step(request.withCallId(callId));
-    });
+    inbox.add((Runnable) () -> core.step(request.withCallId(callId)));
     return answer;
   }
 
@@ -177,6 +184,7 @@ public final class RaftLoop<R> {
   void stop() throws InterruptedException {
     inbox.add((Runnable) () -> running = false);
     thread.join();
+    writer.stop();
   }
 
   // ---- the loop (raft-loop thread) ---------------------------------------------------------
@@ -193,7 +201,6 @@ public final class RaftLoop<R> {
         while (core.hasReady()) {
           handle(core.ready());
         }
-        answerUnansweredCalls();
         publishStatus(null);
       }
     } catch (InterruptedException e) {
@@ -248,17 +255,9 @@ public final class RaftLoop<R> {
     if (!rd.snapshot().isEmpty()) {
       installSnapshot(rd.snapshot());
     }
-    long start = System.nanoTime();
-    log.save(rd.hardState(), rd.snapshot(), rd.entries(), rd.mustSync());
-    if (rd.mustSync()) {
-      metrics.synced(System.nanoTime() - start);
+    if (needsWriter(rd)) {
+      writer.write(rd);
     }
-    long bytes = 0;
-    for (Entry e : rd.entries()) {
-      bytes += e.sizeBytes();
-    }
-    metrics.wrote(bytes);
-    dispatch(rd.messagesAfterPersist());
     if (!rd.committed().isEmpty()) {
       metrics.committed(rd.committed().size());
       applier.apply(rd.committed());
@@ -274,10 +273,27 @@ public final class RaftLoop<R> {
         fail(f, Reason.NOT_LEADER, "node " + id + " is not a confirmed leader");
       }
     }
-    core.persisted(rd);
     core.advance(rd);
   }
 
+  /**
+   * A Ready with something to write, or with acknowledgements that must wait for the writes
+   * queued before it, goes through the log writer, in order.
+   */
+  private static boolean needsWriter(Ready rd) {
+    return !rd.entries().isEmpty() || !rd.hardState().isEmpty() || !rd.snapshot().isEmpty()
+        || !rd.messagesAfterPersist().isEmpty();
+  }
+
+  /** On the log writer thread: these Readies are durable. */
+  private void durable(List<Ready> readies) {
+    for (Ready rd : readies) {
+      dispatch(rd.messagesAfterPersist());
+    }
+    inbox.add((Runnable) () -> readies.forEach(core::persisted));
+  }
+
+  /** Sends or answers; called by the raft loop and, for acknowledgements, the log writer. */
   private void dispatch(List<RaftMessage> messages) {
     for (RaftMessage m : messages) {
       if (m.callId() != 0) {
@@ -318,22 +334,7 @@ public final class RaftLoop<R> {
   }
 
   private void compact(long durableIndex) {
-    long target = durableIndex - compactionRetainEntries;
-    if (target > log.snapshotMeta().index() && target <= log.lastIndex()) {
-      log.compact(target);
-      LOG.debug("node {} compacted its log through {}", id, target);
-    }
-  }
-
-  /** The core answers every request; a misaddressed one it ignores must not hang its caller. */
-  private void answerUnansweredCalls() {
-    for (long callId : steppedCalls) {
-      CompletableFuture<RaftMessage> caller = inboundCalls.remove(callId);
-      if (caller != null) {
-        caller.completeExceptionally(new IllegalArgumentException("node " + id + " ignored a misaddressed request"));
-      }
-    }
-    steppedCalls.clear();
+    writer.compact(durableIndex - compactionRetainEntries);
   }
 
   private void publishStatus(String failure) {
