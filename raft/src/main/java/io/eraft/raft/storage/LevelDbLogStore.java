@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-confined to the raft loop, except {@link #sizeBytes()}, which any thread may call.
  * Owns the LevelDB handle and its directory lock until {@link #close()}.
  */
-public final class LevelDbLogStore implements LogStore {
+public final class LevelDbLogStore extends CachedLogStore {
   private static final Logger LOG = LoggerFactory.getLogger(LevelDbLogStore.class);
   private static final long SIZE_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long CACHE_BYTES = 8L << 20;
@@ -51,16 +51,15 @@ public final class LevelDbLogStore implements LogStore {
 
   private final Path dir;
   private final DB db;
-  private final EntryCache log;
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Measured directory size plus an estimate of what was written since the measurement. */
   private final AtomicLong sizeBytes = new AtomicLong();
   private volatile long sizeMeasuredAtNanos;
 
   private LevelDbLogStore(Path dir, DB db, EntryCache log) {
+    super(log);
     this.dir = dir;
     this.db = db;
-    this.log = log;
     measureSize(System.nanoTime());
   }
 
@@ -283,41 +282,6 @@ public final class LevelDbLogStore implements LogStore {
     }
     sizeBytes.set(total);
     sizeMeasuredAtNanos = now;
-  }
-
-  @Override
-  public long entryBytes() {
-    return log.entryBytes();
-  }
-
-  @Override
-  public HardState hardState() {
-    return log.hardState();
-  }
-
-  @Override
-  public SnapshotMeta snapshotMeta() {
-    return log.snapshotMeta();
-  }
-
-  @Override
-  public long firstIndex() {
-    return log.firstIndex();
-  }
-
-  @Override
-  public long lastIndex() {
-    return log.lastIndex();
-  }
-
-  @Override
-  public long term(long index) {
-    return log.term(index);
-  }
-
-  @Override
-  public List<Entry> entries(long lo, long hi, long maxBytes) {
-    return log.entries(lo, hi, maxBytes);
   }
 
   /** Closes LevelDB and releases the directory lock; later calls do nothing. */

@@ -8,11 +8,14 @@ import java.util.List;
 /**
  * A {@link LogStore} held only in memory: the twin of {@link LevelDbLogStore} for tests and
  * simulations, passing the same contract tests. Nothing survives the process; {@code sync} is
- * ignored. Not thread-safe, except {@link #sizeBytes()}, which only reads one field.
+ * ignored. Thread-safe as {@link LogStore} requires: reads from any thread, one writer.
  */
-public final class MemoryLogStore implements LogStore {
-  private final EntryCache log = new EntryCache();
+public final class MemoryLogStore extends CachedLogStore {
   private volatile long sizeBytes;
+
+  public MemoryLogStore() {
+    super(new EntryCache());
+  }
 
   @Override
   public void save(HardState hardState, SnapshotMeta snapshot, List<Entry> entries, boolean sync) {
@@ -32,41 +35,6 @@ public final class MemoryLogStore implements LogStore {
   @Override
   public long sizeBytes() {
     return sizeBytes;
-  }
-
-  @Override
-  public long entryBytes() {
-    return log.entryBytes();
-  }
-
-  @Override
-  public HardState hardState() {
-    return log.hardState();
-  }
-
-  @Override
-  public SnapshotMeta snapshotMeta() {
-    return log.snapshotMeta();
-  }
-
-  @Override
-  public long firstIndex() {
-    return log.firstIndex();
-  }
-
-  @Override
-  public long lastIndex() {
-    return log.lastIndex();
-  }
-
-  @Override
-  public long term(long index) {
-    return log.term(index);
-  }
-
-  @Override
-  public List<Entry> entries(long lo, long hi, long maxBytes) {
-    return log.entries(lo, hi, maxBytes);
   }
 
   @Override

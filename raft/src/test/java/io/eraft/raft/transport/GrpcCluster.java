@@ -96,14 +96,19 @@ final class GrpcCluster implements TransportContractTest.Cluster {
 
   /** A server on 127.0.0.1 ({@code port} 0 for a free one) serving whatever {@code services} holds. */
   Server startServer(int port, MutableHandlerRegistry services) {
+    return startServer(port, services, options.maxInboundMessageBytes(), servers);
+  }
+
+  /** As above, for tests with their own server list (closed by whoever owns {@code tracked}). */
+  static Server startServer(int port, MutableHandlerRegistry services, int maxInboundBytes, List<Server> tracked) {
     try {
       Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
           .directExecutor()
           .fallbackHandlerRegistry(services)
-          .maxInboundMessageSize(options.maxInboundMessageBytes())
+          .maxInboundMessageSize(maxInboundBytes)
           .build()
           .start();
-      servers.add(server);
+      tracked.add(server);
       return server;
     } catch (IOException e) {
       throw new IllegalStateException("cannot start a gRPC server on 127.0.0.1:" + port, e);

@@ -480,18 +480,7 @@ class GrpcStreamTest {
   }
 
   private Server startServer(int port, MutableHandlerRegistry services) {
-    try {
-      Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-          .directExecutor()
-          .fallbackHandlerRegistry(services)
-          .maxInboundMessageSize(DEFAULTS.maxInboundMessageBytes())
-          .build()
-          .start();
-      servers.add(server);
-      return server;
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot start a gRPC server on 127.0.0.1:" + port, e);
-    }
+    return GrpcCluster.startServer(port, services, DEFAULTS.maxInboundMessageBytes(), servers);
   }
 
   private GrpcTransport track(GrpcTransport transport) {
