@@ -395,8 +395,10 @@ public final class RaftCore {
     if (m instanceof RequestVote rv) {
       sendAfterPersist(new RequestVoteResponse(id, rv.from(), term, false, rv.preVote(), rv.callId()));
     } else if (m instanceof AppendEntries ae) {
+      // No read round: the sender may lead again in our term by the time this arrives, and an
+      // echo of its old term's round must not confirm a read of its new one.
       sendAfterPersist(new AppendEntriesResponse(id, ae.from(), term, false, ae.prevLogIndex(), 0, 0,
-          ae.readRound(), ae.callId()));
+          0, ae.callId()));
     } else if (m instanceof InstallSnapshot is) {
       sendAfterPersist(new InstallSnapshotResponse(id, is.from(), term, 0, is.callId()));
     } else {

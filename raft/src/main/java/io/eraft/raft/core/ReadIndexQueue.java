@@ -66,7 +66,7 @@ final class ReadIndexQueue {
   /** Records a peer's echo of {@code round}; returns the reads now confirmed. */
   List<ReadState> acknowledge(long peer, long round) {
     Long previous = ackedRound.get(peer);
-    if (previous == null || round <= previous) {
+    if (previous == null || round <= previous || round > sentRound) {
       return List.of();
     }
     ackedRound.put(peer, round);
