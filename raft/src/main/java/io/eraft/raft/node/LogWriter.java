@@ -1,7 +1,9 @@
 package io.eraft.raft.node;
 
 import io.eraft.raft.core.Entry;
+import io.eraft.raft.core.HardState;
 import io.eraft.raft.core.Ready;
+import io.eraft.raft.core.SnapshotMeta;
 import io.eraft.raft.storage.LogStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The log writer thread ({@code raft-wal-<id>}): the only writer of the {@link LogStore}, so the
  * raft loop never waits for a disk. It takes every write queued since its last fsync — Readies
- * and compactions, in order — writes all of them and syncs once (a synced LevelDB write makes the
- * earlier unsynced ones durable too): group commit across loop iterations. Then it hands the
+ * and compactions, in order — and folds the Readies into one LevelDB write, synced once: group
+ * commit across loop iterations. Then it hands the
  * now-durable Readies back, in order, so their acknowledgements are released and the core told.
  * Thread-safe to submit to.
  */
@@ -84,38 +86,81 @@ final class LogWriter {
     }
   }
 
+  /**
+   * Writes a batch as few LevelDB writes as possible — one, unless a snapshot or a compaction
+   * splits it — each synced when any Ready in it must be. Not one write per Ready with only the
+   * last synced: when LevelDB switches log files between writes it does not sync the old file, so
+   * a later sync would not cover the earlier writes.
+   */
   private void writeAll(List<Object> batch) {
     List<Ready> written = new ArrayList<>();
-    int lastWrite = -1;
-    boolean mustSync = false;
-    for (int i = 0; i < batch.size(); i++) {
-      if (batch.get(i) instanceof Ready rd) {
-        lastWrite = i;
-        mustSync |= rd.mustSync();
-      }
-    }
-    long start = System.nanoTime();
-    long bytes = 0;
-    for (int i = 0; i < batch.size(); i++) {
-      Object item = batch.get(i);
+    MergedWrite group = new MergedWrite();
+    for (Object item : batch) {
       if (item instanceof Ready rd) {
-        log.save(rd.hardState(), rd.snapshot(), rd.entries(), mustSync && i == lastWrite);
-        written.add(rd);
-        for (Entry e : rd.entries()) {
-          bytes += e.sizeBytes();
+        if (!rd.snapshot().isEmpty()) {
+          flush(group);
+          group = new MergedWrite();
         }
-      } else if (item instanceof Compaction c) {
-        compactNow(c.index());
+        group.add(rd);
+        written.add(rd);
       } else {
-        ((Runnable) item).run();
+        flush(group);
+        group = new MergedWrite();
+        if (item instanceof Compaction c) {
+          compactNow(c.index());
+        } else {
+          ((Runnable) item).run();
+        }
       }
     }
-    if (mustSync) {
-      metrics.synced(System.nanoTime() - start);
-    }
-    metrics.wrote(bytes);
+    flush(group);
     if (!written.isEmpty()) {
       onDurable.accept(written);
+    }
+  }
+
+  private void flush(MergedWrite group) {
+    if (group.isEmpty()) {
+      return;
+    }
+    long start = System.nanoTime();
+    log.save(group.hardState, group.snapshot, group.entries, group.sync);
+    if (group.sync) {
+      metrics.synced(System.nanoTime() - start);
+    }
+    long bytes = 0;
+    for (Entry e : group.entries) {
+      bytes += e.sizeBytes();
+    }
+    metrics.wrote(bytes);
+  }
+
+  /** Consecutive Readies folded into the one write that leaves the log as writing each would. */
+  private static final class MergedWrite {
+    private HardState hardState = HardState.EMPTY;
+    private SnapshotMeta snapshot = SnapshotMeta.EMPTY;
+    private final List<Entry> entries = new ArrayList<>();
+    private boolean sync;
+    private boolean empty = true;
+
+    void add(Ready rd) {
+      empty = false;
+      if (!rd.snapshot().isEmpty()) {
+        snapshot = rd.snapshot();
+      }
+      if (!rd.hardState().isEmpty()) {
+        hardState = rd.hardState();
+      }
+      if (!rd.entries().isEmpty()) {
+        long first = rd.entries().get(0).index();
+        entries.removeIf(e -> e.index() >= first); // a later Ready replaced this suffix
+        entries.addAll(rd.entries());
+      }
+      sync |= rd.mustSync();
+    }
+
+    boolean isEmpty() {
+      return empty;
     }
   }
 
