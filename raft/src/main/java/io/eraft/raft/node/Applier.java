@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -43,8 +45,11 @@ public final class Applier<R> {
   private final PriorityQueue<ReadWaiter> readWaiters =
       new PriorityQueue<>((a, b) -> Long.compare(a.index(), b.index()));
   private final Thread thread;
+  /** Futures handed out and not yet completed; failed if the thread ends first. */
+  private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
   private volatile long lastApplied;
   private volatile boolean stopped;
+  private volatile boolean ended;
   private long bytesSinceCompaction;
 
   /**
@@ -79,7 +84,7 @@ public final class Applier<R> {
 
   /** Completes {@code future} with {@code index} once everything through it is applied. */
   void awaitApplied(long index, CompletableFuture<Long> future) {
-    tasks.add(() -> {
+    submit(future, () -> {
       readWaiters.add(new ReadWaiter(index, future));
       releaseReads();
     });
@@ -88,7 +93,7 @@ public final class Applier<R> {
   /** Replaces the state with the snapshot staged at {@code staged}; completes once durable. */
   CompletableFuture<Void> install(SnapshotMeta meta, Path staged) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    tasks.add(() -> {
+    submit(done, () -> {
       try (InputStream in = Files.newInputStream(staged)) {
         stateMachine.installSnapshot(meta, in);
       } catch (IOException e) {
@@ -101,6 +106,22 @@ public final class Applier<R> {
       done.complete(null);
     });
     return done;
+  }
+
+  /** Queues a task whose {@code future} must complete even if this thread ends first. */
+  private void submit(CompletableFuture<?> future, Runnable task) {
+    outstanding.add(future);
+    future.whenComplete((r, e) -> outstanding.remove(future));
+    tasks.add(task);
+    if (ended) {
+      failOutstanding();
+    }
+  }
+
+  private void failOutstanding() {
+    for (CompletableFuture<?> f : outstanding) {
+      f.completeExceptionally(new ProposalFailedException(Reason.STOPPED, -1, "node " + nodeId + " stopped"));
+    }
   }
 
   /** Opens a point-in-time snapshot on this thread and hands it to {@code consumer}. */
@@ -125,8 +146,8 @@ public final class Applier<R> {
       LOG.error("node {} apply thread failed; the node stops", nodeId, t);
       onFailure.accept(t);
     } finally {
-      readWaiters.forEach(w -> w.future().completeExceptionally(
-          new ProposalFailedException(Reason.STOPPED, -1, "node " + nodeId + " stopped")));
+      ended = true;
+      failOutstanding(); // read waits and snapshot installs, queued or waiting
       readWaiters.clear();
     }
   }

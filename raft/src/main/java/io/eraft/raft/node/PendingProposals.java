@@ -22,7 +22,13 @@ public final class PendingProposals<R> {
   private final Map<Long, Pending<R>> byIndex = new ConcurrentHashMap<>();
 
   void register(long index, long term, CompletableFuture<R> future) {
-    byIndex.put(index, new Pending<>(term, future));
+    Pending<R> replaced = byIndex.put(index, new Pending<>(term, future));
+    if (replaced != null) {
+      // This node lost leadership, its log was truncated, and it leads again: the old proposal
+      // at this index was overwritten and will never be applied.
+      replaced.future().completeExceptionally(new ProposalFailedException(Reason.LEADERSHIP_LOST, -1,
+          "index " + index + " was reused in term " + term + " after a leadership change"));
+    }
   }
 
   /** The entry at {@code e.index()} was applied with {@code result}. */

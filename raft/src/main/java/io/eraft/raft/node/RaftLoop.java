@@ -7,7 +7,6 @@ import io.eraft.raft.RaftStatus;
 import io.eraft.raft.core.CoreStatus;
 import io.eraft.raft.core.Entry;
 import io.eraft.raft.core.InstallSnapshot;
-import io.eraft.raft.core.InstallSnapshotResponse;
 import io.eraft.raft.core.ProposeResult;
 import io.eraft.raft.core.RaftCore;
 import io.eraft.raft.core.RaftMessage;
@@ -15,13 +14,13 @@ import io.eraft.raft.core.ReadState;
 import io.eraft.raft.core.Ready;
 import io.eraft.raft.core.SnapshotMeta;
 import io.eraft.raft.storage.LogStore;
-import io.eraft.raft.transport.HigherTermException;
 import io.eraft.raft.transport.Transport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -73,6 +72,7 @@ public final class RaftLoop<R> {
   private final AtomicLong nextReadId = new AtomicLong();
   private final Map<Long, CompletableFuture<RaftMessage>> inboundCalls = new ConcurrentHashMap<>();
   private final Map<Long, CompletableFuture<Long>> pendingReads = new HashMap<>();
+  private final Set<Long> snapshotsInFlight = ConcurrentHashMap.newKeySet();
   private final List<Long> peers;
   private final Thread thread;
   private volatile RaftStatus status;
@@ -131,6 +131,7 @@ public final class RaftLoop<R> {
       fail(future, Reason.OVERLOADED, "node " + id + " has " + maxQueuedProposals + " proposals queued");
     } else {
       inbox.add(new Proposal<>(command, future));
+      failQueuedIfStopped();
     }
   }
 
@@ -140,6 +141,7 @@ public final class RaftLoop<R> {
       return;
     }
     inbox.add(new Read(nextReadId.incrementAndGet(), future));
+    failQueuedIfStopped();
   }
 
   /** A request from a peer; the future completes with the core's answer. */
@@ -158,6 +160,9 @@ public final class RaftLoop<R> {
     long callId = nextCallId.incrementAndGet();
     inboundCalls.put(callId, answer);
     inbox.add((Runnable) () -> core.step(request.withCallId(callId)));
+    if (!running && inboundCalls.remove(callId, answer)) {
+      answer.completeExceptionally(new IllegalStateException("node " + id + " is stopped"));
+    }
     return answer;
   }
 
@@ -309,17 +314,24 @@ public final class RaftLoop<R> {
     }
   }
 
-  /** Streams a state-machine snapshot, opened on the apply thread, to a lagging follower. */
+  /**
+   * Streams a state-machine snapshot, opened on the apply thread, to a lagging follower — one
+   * transfer per follower at a time: the result of the running one answers the core's later
+   * requests too, and two transfers would keep restarting each other's staging on the follower.
+   * Any failure, a follower in a later term included, is reported as a failed transfer; the
+   * leader learns a later term from the heartbeat answers anyway.
+   */
   private void sendSnapshot(InstallSnapshot request) {
     long peer = request.to();
+    if (!snapshotsInFlight.add(peer)) {
+      return;
+    }
     applier.openSnapshot(source -> transport.sendSnapshot(peer, request.term(), source).whenComplete((answer, err) -> {
-      Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-      if (cause == null) {
+      snapshotsInFlight.remove(peer);
+      if (err == null) {
         submitResponse(answer);
-      } else if (cause instanceof HigherTermException higher) {
-        // The follower is in a later term: step down as its answer to a heartbeat would make us.
-        submitResponse(new InstallSnapshotResponse(peer, id, higher.term(), 0, 0));
       } else {
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
         LOG.warn("node {} failed to send a snapshot to {}: {}", id, peer, cause.getMessage());
         inbox.add((Runnable) () -> core.reportSnapshotFailed(peer));
       }
@@ -330,7 +342,7 @@ public final class RaftLoop<R> {
   private void installSnapshot(SnapshotMeta meta) throws Exception {
     Path staged = snapshots.claim(meta);
     applier.install(meta, staged).get();
-    snapshots.installed();
+    snapshots.installed(meta);
   }
 
   private void compact(long durableIndex) {
@@ -349,9 +361,17 @@ public final class RaftLoop<R> {
         s.lastIndex(), log.sizeBytes(), failure);
   }
 
-  private void shutDownWork(Throwable failure) {
-    String why = failure == null ? "node " + id + " stopped" : "node " + id + " failed: " + failure.getMessage();
-    publishStatus(failure == null ? null : why);
+  /**
+   * A submission that raced with shutdown (queued after the loop drained its inbox) would never be
+   * answered: whoever sees the loop stopped after queueing fails what is left.
+   */
+  private void failQueuedIfStopped() {
+    if (!running) {
+      failQueued("node " + id + " is stopped");
+    }
+  }
+
+  private void failQueued(String why) {
     Object item;
     while ((item = inbox.poll()) != null) {
       if (item instanceof Proposal<?> p) {
@@ -360,6 +380,12 @@ public final class RaftLoop<R> {
         fail(r.future(), Reason.STOPPED, why);
       }
     }
+  }
+
+  private void shutDownWork(Throwable failure) {
+    String why = failure == null ? "node " + id + " stopped" : "node " + id + " failed: " + failure.getMessage();
+    publishStatus(failure == null ? null : why);
+    failQueued(why);
     pendingReads.values().forEach(f -> fail(f, Reason.STOPPED, why));
     pendingReads.clear();
     inboundCalls.values().forEach(f -> f.completeExceptionally(new IllegalStateException(why)));
