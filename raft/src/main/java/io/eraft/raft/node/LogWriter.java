@@ -15,16 +15,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The log writer thread ({@code raft-wal-<id>}): the only writer of the {@link LogStore}, so the
- * raft loop never waits for a disk. It takes every write queued since its last fsync — Readies
- * and compactions, in order — and folds the Readies into one LevelDB write, synced once: group
+ * raft loop never waits for a disk. It takes every Ready queued since its last fsync and folds the Readies into one LevelDB write, synced once: group
  * commit across loop iterations. Then it hands the
  * now-durable Readies back, in order, so their acknowledgements are released and the core told.
  * Thread-safe to submit to.
  */
 final class LogWriter {
   private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
-
-  private record Compaction(long index) {}
 
   private final long nodeId;
   private final LogStore log;
@@ -58,11 +55,6 @@ final class LogWriter {
     queue.add(rd);
   }
 
-  /** Compacts the log through {@code index} after every write queued before it. */
-  void compact(long index) {
-    queue.add(new Compaction(index));
-  }
-
   /** Finishes the writes already queued, then stops; waits for the thread to end. */
   void stop() throws InterruptedException {
     queue.add((Runnable) () -> stopped = true);
@@ -87,8 +79,8 @@ final class LogWriter {
   }
 
   /**
-   * Writes a batch as few LevelDB writes as possible — one, unless a snapshot or a compaction
-   * splits it — each synced when any Ready in it must be. Not one write per Ready with only the
+   * Writes a batch as few LevelDB writes as possible — one, unless a snapshot splits it — each
+   * synced when any Ready in it must be. Not one write per Ready with only the
    * last synced: when LevelDB switches log files between writes it does not sync the old file, so
    * a later sync would not cover the earlier writes.
    */
@@ -106,11 +98,7 @@ final class LogWriter {
       } else {
         flush(group);
         group = new MergedWrite();
-        if (item instanceof Compaction c) {
-          compactNow(c.index());
-        } else {
-          ((Runnable) item).run();
-        }
+        ((Runnable) item).run();
       }
     }
     flush(group);
@@ -161,13 +149,6 @@ final class LogWriter {
 
     boolean isEmpty() {
       return empty;
-    }
-  }
-
-  private void compactNow(long index) {
-    if (index > log.snapshotMeta().index() && index <= log.lastIndex()) {
-      log.compact(index);
-      LOG.debug("node {} compacted its log through {}", nodeId, index);
     }
   }
 }

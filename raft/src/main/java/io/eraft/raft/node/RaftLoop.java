@@ -345,8 +345,17 @@ public final class RaftLoop<R> {
     snapshots.installed(meta);
   }
 
+  /**
+   * Compacts on this thread, the core's only reader, so the core never sees the log shrink under
+   * a read. Safe beside the log writer: compaction drops entries the state machine made durable
+   * (at or below the commit index), the writer only writes above it.
+   */
   private void compact(long durableIndex) {
-    writer.compact(durableIndex - compactionRetainEntries);
+    long target = durableIndex - compactionRetainEntries;
+    if (target > log.snapshotMeta().index() && target <= log.lastIndex()) {
+      log.compact(target);
+      LOG.debug("node {} compacted its log through {}", id, target);
+    }
   }
 
   private void publishStatus(String failure) {

@@ -198,7 +198,7 @@ public final class LevelDbLogStore extends CachedLogStore {
   }
 
   @Override
-  public void save(HardState hardState, SnapshotMeta snapshot, List<Entry> entries, boolean sync) {
+  public synchronized void save(HardState hardState, SnapshotMeta snapshot, List<Entry> entries, boolean sync) {
     log.validateSave(hardState, snapshot, entries);
     long staleFrom = !snapshot.isEmpty() ? log.firstIndex()
         : entries.isEmpty() ? log.lastIndex() + 1 : entries.get(0).index();
@@ -224,13 +224,16 @@ public final class LevelDbLogStore extends CachedLogStore {
   }
 
   @Override
-  public void compact(long index) {
+  public synchronized void compact(long index) {
+    if (index < log.firstIndex()) {
+      return; // a snapshot installed meanwhile already dropped these entries
+    }
     log.validateCompact(index);
     SnapshotMeta point = new SnapshotMeta(index, log.term(index));
     write(batch -> {
       deleteEntries(batch, log.firstIndex(), index);
       batch.put(SNAPSHOT_KEY, LevelDbCodec.encodeSnapshot(point));
-    }, true);
+    }, false); // a lost compaction only brings back entries that were durable anyway
     log.compact(index);
   }
 

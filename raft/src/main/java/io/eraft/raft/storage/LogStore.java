@@ -7,9 +7,9 @@ import io.eraft.raft.core.SnapshotMeta;
 import java.util.List;
 
 /**
- * A node's durable Raft log: entries, hard state and the snapshot point. One thread writes it (the
- * node's log writer: {@link #save} per {@code Ready}, {@link #compact}); the core reads it through
- * {@link RaftLogReader} from the raft loop at the same time. A write becomes visible to readers
+ * A node's durable Raft log: entries, hard state and the snapshot point. One thread saves to it (the
+ * node's log writer: {@link #save} per batch of {@code Ready}s); the raft loop reads it through
+ * {@link RaftLogReader} and compacts it at the same time. A write becomes visible to readers
  * only once it reached the disk (synced, if it asked to be). Reads are
  * thread-safe; writes must come from one thread at a time.
  *
@@ -31,9 +31,13 @@ public interface LogStore extends RaftLogReader, AutoCloseable {
 
   /**
    * Discards entries through {@code index}, which becomes the snapshot point with the term it has.
-   * Only call with an index the state machine has durably applied. Synced.
+   * Only call with an index the state machine has durably applied. May run concurrently with
+   * {@link #save} (it only touches entries below any being written) and need not be synced: a
+   * compaction lost in a crash only brings back entries that were durable anyway.
    *
-   * @throws IllegalArgumentException unless {@code firstIndex() <= index <= lastIndex()}
+   * An index below {@link #firstIndex()} is already compacted: nothing happens.
+   *
+   * @throws IllegalArgumentException if {@code index > lastIndex()}
    */
   void compact(long index);
 

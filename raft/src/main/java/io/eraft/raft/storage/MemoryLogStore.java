@@ -18,14 +18,17 @@ public final class MemoryLogStore extends CachedLogStore {
   }
 
   @Override
-  public void save(HardState hardState, SnapshotMeta snapshot, List<Entry> entries, boolean sync) {
+  public synchronized void save(HardState hardState, SnapshotMeta snapshot, List<Entry> entries, boolean sync) {
     log.validateSave(hardState, snapshot, entries);
     log.save(hardState, snapshot, entries);
     sizeBytes = log.entryBytes();
   }
 
   @Override
-  public void compact(long index) {
+  public synchronized void compact(long index) {
+    if (index < log.firstIndex()) {
+      return; // a snapshot installed meanwhile already dropped these entries
+    }
     log.validateCompact(index);
     log.compact(index);
     sizeBytes = log.entryBytes();
