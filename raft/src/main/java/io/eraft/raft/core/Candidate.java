@@ -25,9 +25,7 @@ final class Candidate extends RoleState {
 
   @Override
   void tick() {
-    if (core.tickElection()) {
-      core.campaign(core.config().preVote());
-    }
+    campaignOnElectionTimeout();
   }
 
   @Override

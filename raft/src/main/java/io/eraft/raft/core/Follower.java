@@ -13,9 +13,7 @@ final class Follower extends RoleState {
 
   @Override
   void tick() {
-    if (core.tickElection()) {
-      core.campaign(core.config().preVote());
-    }
+    campaignOnElectionTimeout();
   }
 
   @Override

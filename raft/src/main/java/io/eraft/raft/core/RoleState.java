@@ -20,6 +20,13 @@ abstract sealed class RoleState permits Follower, Candidate, Leader {
   /** Handles a message whose term equals the current term (vote requests excluded). */
   abstract void step(RaftMessage m);
 
+  /** Followers and candidates: start a (new) election when the randomized timeout runs out. */
+  protected void campaignOnElectionTimeout() {
+    if (core.tickElection()) {
+      core.campaign(core.config().preVote());
+    }
+  }
+
   protected void ignore(RaftMessage m) {
     core.logger().debug("node {} ({} at term {}) ignoring {}", core.id(), type(), core.term(), m);
   }
