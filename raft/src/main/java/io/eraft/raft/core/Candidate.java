@@ -43,7 +43,8 @@ final class Candidate extends RoleState {
 
   /** Counts a vote and acts on the outcome; returns true if the election was decided. */
   boolean recordVote(long voter, boolean granted) {
-    votes.putIfAbsent(voter, granted);
+    // A grant always counts: a rejection seen first may answer one of our older requests.
+    votes.merge(voter, granted, Boolean::logicalOr);
     switch (Quorum.voteResult(core.peers().size(), votes.values())) {
       case WON:
         if (preVote) {
