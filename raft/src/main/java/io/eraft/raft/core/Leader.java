@@ -290,9 +290,4 @@ final class Leader extends RoleState {
     long active = progress.values().stream().filter(Progress::recentActive).count();
     return active >= Quorum.majority(progress.size());
   }
-
-  /** The replication state of {@code peer}, for diagnostics. */
-  String describeProgress(long peer) {
-    return String.valueOf(progress.get(peer));
-  }
 }

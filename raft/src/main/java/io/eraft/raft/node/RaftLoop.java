@@ -5,7 +5,6 @@ import io.eraft.raft.ProposalFailedException;
 import io.eraft.raft.ProposalFailedException.Reason;
 import io.eraft.raft.RaftStatus;
 import io.eraft.raft.core.CoreStatus;
-import io.eraft.raft.core.Entry;
 import io.eraft.raft.core.InstallSnapshot;
 import io.eraft.raft.core.ProposeResult;
 import io.eraft.raft.core.RaftCore;

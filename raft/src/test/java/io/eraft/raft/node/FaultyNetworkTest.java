@@ -1,6 +1,5 @@
 package io.eraft.raft.node;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,8 +9,6 @@ import io.eraft.raft.cluster.LocalRaftCluster;
 import io.eraft.raft.sim.SimNetwork;
 import io.eraft.raft.sim.SimSeeds;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
