@@ -7,19 +7,14 @@ import io.eraft.raft.core.Entry;
 import io.eraft.raft.core.HardState;
 import io.eraft.raft.core.SnapshotMeta;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.fusesource.leveldbjni.JniDBFactory;
 import org.iq80.leveldb.CompressionType;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBException;
@@ -47,7 +42,7 @@ public final class LevelDbLogStore extends CachedLogStore {
   private static final long SIZE_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long CACHE_BYTES = 8L << 20;
   private static final int WRITE_BUFFER_BYTES = 4 << 20;
-  private static final String CORRUPTION_PREFIX = "Corruption: ";
+  private static final String WHAT = "raft log";
 
   private final Path dir;
   private final DB db;
@@ -70,8 +65,7 @@ public final class LevelDbLogStore extends CachedLogStore {
    *     process, or holds a corrupt log; the message names the directory and the fix
    */
   public static LevelDbLogStore open(Path dir) {
-    prepareDirectory(dir);
-    DB db = openDb(dir);
+    DB db = LevelDbDirectory.open(WHAT, dir, options());
     try {
       LevelDbLogStore store = new LevelDbLogStore(dir, db, load(dir, db));
       LOG.atInfo()
@@ -88,51 +82,6 @@ public final class LevelDbLogStore extends CachedLogStore {
         e.addSuppressed(closeFailure);
       }
       throw e;
-    }
-  }
-
-  /** Opens LevelDB, first cutting off a write torn by a crash if that is all that stops it. */
-  private static DB openDb(Path dir) {
-    try {
-      return JniDBFactory.factory.open(dir.toFile(), options());
-    } catch (IOException | DBException e) {
-      StorageException failure = openFailure(dir, e);
-      if (!isCorruption(e) || !truncateTornTail(dir, failure)) {
-        throw failure;
-      }
-    }
-    try {
-      return JniDBFactory.factory.open(dir.toFile(), options());
-    } catch (IOException | DBException e) {
-      throw openFailure(dir, e);
-    }
-  }
-
-  private static boolean truncateTornTail(Path dir, StorageException failure) {
-    try {
-      OptionalLong cut = TornLogTail.truncate(dir);
-      cut.ifPresent(bytes -> LOG.atWarn()
-          .addKeyValue("dir", dir)
-          .addKeyValue("truncatedBytes", bytes)
-          .log("cut a write torn by a crash off the end of the write-ahead log; it was never"
-              + " acknowledged"));
-      return cut.isPresent();
-    } catch (IOException e) {
-      failure.addSuppressed(e);
-      return false;
-    }
-  }
-
-  private static void prepareDirectory(Path dir) {
-    if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new StorageException("raft log path " + dir
-          + " is a file, not a directory: choose a data directory or move the file away");
-    }
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new StorageException("cannot create raft log directory " + dir + " (" + e
-          + "): check the path and its permissions", e);
     }
   }
 
@@ -166,35 +115,10 @@ public final class LevelDbLogStore extends CachedLogStore {
       log.save(hardState, snapshot, entries);
       return log;
     } catch (IllegalArgumentException e) {
-      throw corrupt(dir, e.getMessage(), e);
+      throw LevelDbDirectory.corrupt(WHAT, dir, e.getMessage(), e);
     } catch (IOException | DBException e) {
-      throw openFailure(dir, e);
+      throw LevelDbDirectory.openFailure(WHAT, dir, e);
     }
-  }
-
-  private static boolean isCorruption(Exception e) {
-    return String.valueOf(e.getMessage()).contains(CORRUPTION_PREFIX);
-  }
-
-  private static StorageException openFailure(Path dir, Exception e) {
-    String detail = String.valueOf(e.getMessage());
-    // LevelDB's LOCK file is held with fcntl by another process, and through a lock table by
-    // another open handle in this process; both errors read "IO error: lock <dir>/LOCK: ...".
-    if (detail.contains("lock ") && detail.contains("LOCK")) {
-      return new StorageException("raft log directory " + dir + " is in use by another process"
-          + " (LOCK held): stop the other node or choose another data directory", e);
-    }
-    int corruption = detail.indexOf(CORRUPTION_PREFIX);
-    if (corruption >= 0) {
-      return corrupt(dir, detail.substring(corruption + CORRUPTION_PREFIX.length()), e);
-    }
-    return new StorageException("cannot open raft log in " + dir + " (" + detail + "): check the"
-        + " directory's permissions and free space; if its files are damaged, " + StorageException.RESTORE_HINT, e);
-  }
-
-  private static StorageException corrupt(Path dir, String detail, Exception e) {
-    return new StorageException(
-        "raft log in " + dir + " is corrupt: " + detail + "; " + StorageException.RESTORE_HINT, e);
   }
 
   @Override
@@ -270,20 +194,7 @@ public final class LevelDbLogStore extends CachedLogStore {
   }
 
   private void measureSize(long now) {
-    long total = 0;
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-      for (Path f : files) {
-        try {
-          total += Files.size(f);
-        } catch (NoSuchFileException e) {
-          // LevelDB's background compaction deleted an obsolete file after it was listed.
-        }
-      }
-    } catch (IOException e) {
-      throw new StorageException("cannot measure raft log directory " + dir + " (" + e
-          + "): check that it still exists and is readable", e);
-    }
-    sizeBytes.set(total);
+    sizeBytes.set(LevelDbDirectory.sizeOf(WHAT, dir));
     sizeMeasuredAtNanos = now;
   }
 

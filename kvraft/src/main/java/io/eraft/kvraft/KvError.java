@@ -1,0 +1,39 @@
+package io.eraft.kvraft;
+
+/**
+ * The {@code err} strings of {@code kvraftpb.CommandResponse}. The first four are eRaft's, on the
+ * wire unchanged; the last two are ours, for requests eRaft would accept and mishandle.
+ */
+public enum KvError {
+  OK("OK"),
+  /** Get of an absent key; the value is empty. */
+  ERR_NO_KEY("ErrNoKey"),
+  /** This server does not lead; try another. Not applied. */
+  ERR_WRONG_LEADER("ErrWrongLeader"),
+  /** No outcome in time; the command may or may not have applied. Retry with the same ids. */
+  ERR_TIMEOUT("ErrTimeout"),
+  /** The value exceeds the server's limit; the value field explains. Not applied. */
+  ERR_VALUE_TOO_LARGE("ErrValueTooLarge"),
+  /** The request is malformed (unknown op, oversized key); the value field explains. Not applied. */
+  ERR_BAD_REQUEST("ErrBadRequest");
+
+  private final String wire;
+
+  KvError(String wire) {
+    this.wire = wire;
+  }
+
+  public String wire() {
+    return wire;
+  }
+
+  /** The error with this wire string, or null for one this version does not know. */
+  public static KvError fromWire(String wire) {
+    for (KvError e : values()) {
+      if (e.wire.equals(wire)) {
+        return e;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,99 @@
+package io.eraft.kvraft.client;
+
+import io.eraft.kvraft.KvError;
+import io.eraft.proto.kvraftpb.CommandRequest;
+import io.eraft.proto.kvraftpb.CommandResponse;
+import io.eraft.proto.kvraftpb.Op;
+import io.eraft.raft.client.ClusterUnavailableException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * One client session of a KV cluster (eRaft's Clerk): a random 64-bit client id and increasing
+ * command ids, so servers apply each command once however often it is retried. Commands run one
+ * at a time in call order — a second call waits for the first — because the servers' duplicate
+ * table assumes one outstanding command per client. Each call has a deadline (the client's default,
+ * or given); past it the call fails with {@link ClusterUnavailableException} naming the servers
+ * tried, and its command may or may not have been applied.
+ *
+ * <p>Thread-safe; the async methods never block.
+ */
+public final class Clerk {
+  private static final SecureRandom IDS = new SecureRandom();
+
+  private final KvClient client;
+  private final long clientId;
+  private long nextCommandId; // guarded by this
+  private CompletableFuture<?> tail = CompletableFuture.completedFuture(null); // guarded by this
+
+  Clerk(KvClient client) {
+    this.client = client;
+    this.clientId = IDS.nextLong() & Long.MAX_VALUE;
+  }
+
+  public long clientId() {
+    return clientId;
+  }
+
+  /** The value of {@code key}, or "" if it is absent (as eRaft). */
+  public String get(String key) {
+    return await(getAsync(key, client.timeout()));
+  }
+
+  public void put(String key, String value) {
+    await(putAsync(key, value, client.timeout()));
+  }
+
+  public void append(String key, String value) {
+    await(appendAsync(key, value, client.timeout()));
+  }
+
+  public CompletableFuture<String> getAsync(String key, Duration deadline) {
+    return send(Op.GET, key, "", deadline);
+  }
+
+  public CompletableFuture<Void> putAsync(String key, String value, Duration deadline) {
+    return send(Op.PUT, key, value, deadline).thenApply(v -> null);
+  }
+
+  public CompletableFuture<Void> appendAsync(String key, String value, Duration deadline) {
+    return send(Op.APPEND, key, value, deadline).thenApply(v -> null);
+  }
+
+  private synchronized CompletableFuture<String> send(Op op, String key, String value, Duration deadline) {
+    CommandRequest request = CommandRequest.newBuilder()
+        .setOp(op)
+        .setKey(key)
+        .setValue(value)
+        .setClientId(clientId)
+        .setCommandId(nextCommandId++)
+        .build();
+    CompletableFuture<String> result = tail.handle((ignored, error) -> null)
+        .thenCompose(ignored -> client.caller().call((endpoint, timeout) -> endpoint.command(request, timeout),
+            KvClient::retryReason, deadline))
+        .thenApply(Clerk::valueOf);
+    tail = result;
+    return result;
+  }
+
+  private static String valueOf(CommandResponse reply) {
+    String err = reply.getErr();
+    if (KvError.OK.wire().equals(err) || KvError.ERR_NO_KEY.wire().equals(err)) {
+      return reply.getValue();
+    }
+    throw new KvException(err, reply.getValue());
+  }
+
+  private static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package io.eraft.kvraft.server;
+
+import io.eraft.raft.RaftConfig;
+import io.eraft.raft.server.ReplicaServer;
+import io.eraft.raft.transport.GrpcTransportOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.util.List;
+
+/** Starts one {@code kvserver} replica: the KV state machine and {@code KVService} on a {@link ReplicaServer}. */
+public final class KvReplica {
+  private static final int REQUEST_OVERHEAD_BYTES = 4096;
+
+  private KvReplica() {}
+
+  /** See {@link ReplicaServer#start} for the data directory layout and failure behaviour. */
+  public static ReplicaServer<KvStateMachine> start(RaftConfig config, List<String> addresses,
+      KvServerOptions options, MeterRegistry registry) throws IOException {
+    return ReplicaServer.start(config, addresses, transportOptions(options), registry, KvStateMachine::new,
+        (node, machine) -> List.of(new KvGrpcService(new KvServer(node, machine, options))));
+  }
+
+  /** Lets the port take the largest request the options allow (gRPC refuses larger messages). */
+  static GrpcTransportOptions transportOptions(KvServerOptions options) {
+    GrpcTransportOptions defaults = GrpcTransportOptions.DEFAULTS;
+    long needed = (long) options.maxValueBytes() + options.maxKeyBytes() + REQUEST_OVERHEAD_BYTES;
+    return needed <= defaults.maxInboundMessageBytes() ? defaults
+        : defaults.withMaxInboundMessageBytes((int) Math.min(Integer.MAX_VALUE, needed));
+  }
+}

@@ -1,0 +1,117 @@
+package io.eraft.kvraft.server;
+
+import static io.eraft.kvraft.server.KvStateMachine.reply;
+
+import io.eraft.kvraft.KvError;
+import io.eraft.proto.kvraftpb.CommandRequest;
+import io.eraft.proto.kvraftpb.CommandResponse;
+import io.eraft.proto.kvraftpb.GetStatusResponse;
+import io.eraft.proto.kvraftpb.Op;
+import io.eraft.raft.ProposalFailedException;
+import io.eraft.raft.RaftNode;
+import io.eraft.raft.RaftStatus;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One KV replica's request path (eRaft's {@code KVServer.Command}), independent of the wire: Put
+ * and Append go through the Raft log, answered from the duplicate table when they are retries of
+ * applied commands; Get is linearizable through ReadIndex and never touches the log. Every request
+ * is answered exactly once, with eRaft's error strings and within the execute timeout. Never
+ * blocks; futures complete on Raft's apply thread or a timer thread.
+ */
+public final class KvServer {
+  private static final Logger LOG = LoggerFactory.getLogger(KvServer.class);
+
+  private final RaftNode<CommandResponse> node;
+  private final KvStateMachine machine;
+  private final KvServerOptions options;
+
+  public KvServer(RaftNode<CommandResponse> node, KvStateMachine machine, KvServerOptions options) {
+    this.node = node;
+    this.machine = machine;
+    this.options = options;
+  }
+
+  public CompletableFuture<CommandResponse> command(CommandRequest request) {
+    CommandResponse refused = validate(request);
+    if (refused != null) {
+      return CompletableFuture.completedFuture(refused);
+    }
+    CompletableFuture<CommandResponse> outcome;
+    try {
+      outcome = request.getOp() == Op.GET ? get(request.getKey()) : update(request);
+    } catch (RuntimeException e) {
+      outcome = CompletableFuture.failedFuture(e);
+    }
+    return outcome.orTimeout(options.executeTimeout().toNanos(), TimeUnit.NANOSECONDS)
+        .exceptionally(KvServer::failureReply);
+  }
+
+  private CompletableFuture<CommandResponse> get(String key) {
+    return node.readIndex().thenApply(readPoint -> {
+      String value = machine.read(key);
+      return value == null ? reply(KvError.ERR_NO_KEY, "") : reply(KvError.OK, value);
+    });
+  }
+
+  private CompletableFuture<CommandResponse> update(CommandRequest request) {
+    CommandResponse applied = machine.duplicateReply(request.getClientId(), request.getCommandId());
+    if (applied != null) {
+      return CompletableFuture.completedFuture(applied);
+    }
+    return node.propose(request.toByteString());
+  }
+
+  private CommandResponse validate(CommandRequest request) {
+    switch (request.getOp()) {
+      case GET, PUT, APPEND -> { }
+      default -> {
+        return reply(KvError.ERR_BAD_REQUEST, "unknown op " + request.getOpValue()
+            + "; expected PUT (0), APPEND (1) or GET (2)");
+      }
+    }
+    int keyBytes = request.getKeyBytes().size();
+    if (keyBytes > options.maxKeyBytes()) {
+      return reply(KvError.ERR_BAD_REQUEST, "key is " + keyBytes + " bytes; the limit is " + options.maxKeyBytes());
+    }
+    int valueBytes = request.getValueBytes().size();
+    if (valueBytes > options.maxValueBytes()) {
+      return reply(KvError.ERR_VALUE_TOO_LARGE, "value is " + valueBytes + " bytes; the limit is "
+          + options.maxValueBytes() + " (--max-value-bytes)");
+    }
+    return null;
+  }
+
+  /** eRaft answers every failure with one of its error strings, never with a gRPC error. */
+  private static CommandResponse failureReply(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof ProposalFailedException failed) {
+      return switch (failed.reason()) {
+        case NOT_LEADER, LEADERSHIP_LOST -> reply(KvError.ERR_WRONG_LEADER, "");
+        case OUTCOME_UNKNOWN, OVERLOADED, STOPPED -> reply(KvError.ERR_TIMEOUT, "");
+      };
+    }
+    if (!(cause instanceof TimeoutException)) {
+      LOG.warn("KV request failed unexpectedly; answering ErrTimeout", cause);
+    }
+    return reply(KvError.ERR_TIMEOUT, "");
+  }
+
+  /** eRaft's GetStatus: id, role, term, last applied, commit index, bytes on disk (log and state). */
+  public GetStatusResponse status() {
+    RaftStatus s = node.status();
+    return GetStatusResponse.newBuilder()
+        .setId(s.id())
+        .setState(s.role().displayName())
+        .setTerm(s.term())
+        .setLastApplied(s.lastApplied())
+        .setCommitIndex(s.commitIndex())
+        .setStorageSize(s.storageBytes() + machine.sizeBytes())
+        .build();
+  }
+}

@@ -1,0 +1,138 @@
+package io.eraft.kvraft.server;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.eraft.kvraft.KvError;
+import io.eraft.proto.kvraftpb.CommandRequest;
+import io.eraft.proto.kvraftpb.CommandResponse;
+import io.eraft.proto.kvraftpb.Op;
+import io.eraft.raft.SnapshotSource;
+import io.eraft.raft.StateMachine;
+import io.eraft.raft.core.Entry;
+import io.eraft.raft.core.SnapshotMeta;
+import io.eraft.raft.storage.LevelDbStateStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.iq80.leveldb.WriteBatch;
+
+/**
+ * eRaft's KV state machine on a {@link LevelDbStateStore}: Put overwrites, Append concatenates (an
+ * absent key counts as ""), Get reads; each log entry is a {@code kvraftpb.CommandRequest}. A
+ * batch of entries is one atomic write together with the duplicate-table records and the applied
+ * index, so a command takes effect exactly once even across crashes, retries and snapshots.
+ *
+ * <p>Stored keys: {@code 'd' + key} for data, {@code 'c' + clientId} for the duplicate table.
+ * Applies run on the node's apply thread; {@link #read} and {@link #duplicateReply} on any thread.
+ */
+public final class KvStateMachine implements StateMachine<CommandResponse> {
+  private static final byte DATA_PREFIX = 'd';
+  private static final CommandResponse OK = reply(KvError.OK, "");
+
+  private final LevelDbStateStore store;
+  private final DuplicateTable duplicates = new DuplicateTable();
+
+  public KvStateMachine(LevelDbStateStore store) {
+    this.store = store;
+    duplicates.reload(store);
+  }
+
+  @Override
+  public List<CommandResponse> apply(List<Entry> entries) {
+    List<CommandResponse> results = new ArrayList<>(entries.size());
+    Map<String, String> written = new HashMap<>();
+    Map<Long, DuplicateTable.LastCommand> recorded = new HashMap<>();
+    Entry last = entries.get(entries.size() - 1);
+    store.write(batch -> {
+      for (Entry e : entries) {
+        results.add(e.isNoop() ? null : applyOne(decode(e), batch, written, recorded));
+      }
+    }, new SnapshotMeta(last.index(), last.term()));
+    duplicates.remember(recorded);
+    return results;
+  }
+
+  private CommandResponse applyOne(CommandRequest command, WriteBatch batch, Map<String, String> written,
+      Map<Long, DuplicateTable.LastCommand> recorded) {
+    if (command.getOp() == Op.GET) {
+      String value = written.containsKey(command.getKey()) ? written.get(command.getKey()) : read(command.getKey());
+      return value == null ? reply(KvError.ERR_NO_KEY, "") : reply(KvError.OK, value);
+    }
+    DuplicateTable.LastCommand previous = recorded.getOrDefault(command.getClientId(),
+        duplicates.get(command.getClientId()));
+    if (previous != null && command.getCommandId() <= previous.commandId()) {
+      return previous.reply();
+    }
+    String key = command.getKey();
+    String value = command.getValue();
+    if (command.getOp() == Op.APPEND) {
+      String current = written.containsKey(key) ? written.get(key) : read(key);
+      value = current == null ? value : current + value;
+    }
+    batch.put(dataKey(key), value.getBytes(StandardCharsets.UTF_8));
+    written.put(key, value);
+    DuplicateTable.LastCommand applied = new DuplicateTable.LastCommand(command.getCommandId(), OK);
+    DuplicateTable.record(batch, command.getClientId(), applied);
+    recorded.put(command.getClientId(), applied);
+    return OK;
+  }
+
+  private static CommandRequest decode(Entry e) {
+    try {
+      return CommandRequest.parseFrom(e.data());
+    } catch (InvalidProtocolBufferException ex) {
+      throw new IllegalStateException("log entry " + e.index() + " is not a KV command", ex);
+    }
+  }
+
+  /** The stored value of {@code key}, or null if it is absent. */
+  public String read(String key) {
+    byte[] value = store.get(dataKey(key));
+    return value == null ? null : new String(value, StandardCharsets.UTF_8);
+  }
+
+  /** The recorded reply if this update was already applied, else null. */
+  public CommandResponse duplicateReply(long clientId, long commandId) {
+    return duplicates.replyTo(clientId, commandId);
+  }
+
+  /** Clients in the duplicate table. */
+  public int clients() {
+    return duplicates.size();
+  }
+
+  public long sizeBytes() {
+    return store.sizeBytes();
+  }
+
+  @Override
+  public SnapshotMeta applied() {
+    return store.syncApplied();
+  }
+
+  @Override
+  public SnapshotSource openSnapshot() {
+    return store.openSnapshot();
+  }
+
+  @Override
+  public void installSnapshot(SnapshotMeta meta, InputStream data) throws IOException {
+    store.install(meta, data);
+    duplicates.reload(store);
+  }
+
+  static CommandResponse reply(KvError error, String value) {
+    return CommandResponse.newBuilder().setErr(error.wire()).setValue(value).build();
+  }
+
+  private static byte[] dataKey(String key) {
+    byte[] k = key.getBytes(StandardCharsets.UTF_8);
+    byte[] stored = new byte[k.length + 1];
+    stored[0] = DATA_PREFIX;
+    System.arraycopy(k, 0, stored, 1, k.length);
+    return stored;
+  }
+}

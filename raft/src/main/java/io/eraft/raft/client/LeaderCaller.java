@@ -1,0 +1,166 @@
+package io.eraft.raft.client;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * Sends requests to whichever server of a replicated group currently leads (eRaft's Clerk loop,
+ * with a deadline): starts at the server that answered last, and on a transport error, a timeout
+ * or a reply that says "not me" moves to the next server and tries again with the same request,
+ * pausing briefly between servers and longer (doubling, randomized) after a round in which every
+ * server failed. The request is retried unchanged, so the service must deduplicate it.
+ *
+ * <p>Never blocks: everything runs on the shared scheduler and the endpoints' callback threads.
+ * Thread-safe; the leader hint is shared by all calls.
+ *
+ * @param <E> how one server is reached (a gRPC stub, or a simulated link in tests)
+ */
+public final class LeaderCaller<E> {
+  /** One attempt against one server; may complete on any thread. */
+  @FunctionalInterface
+  public interface Attempt<E, T> {
+    CompletableFuture<T> send(E endpoint, Duration timeout);
+  }
+
+  private static final ScheduledExecutorService SHARED_SCHEDULER = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "eraft-client-retry");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final List<E> endpoints;
+  private final List<String> addresses;
+  private final RetryPolicy policy;
+  private final ScheduledExecutorService scheduler;
+  private volatile int leader;
+
+  /**
+   * @param endpoints one per server, in the group's order
+   * @param addresses what to call each server in errors, same order
+   */
+  public LeaderCaller(List<E> endpoints, List<String> addresses, RetryPolicy policy) {
+    this(endpoints, addresses, policy, SHARED_SCHEDULER);
+  }
+
+  LeaderCaller(List<E> endpoints, List<String> addresses, RetryPolicy policy, ScheduledExecutorService scheduler) {
+    if (endpoints.isEmpty() || endpoints.size() != addresses.size()) {
+      throw new IllegalArgumentException("need one address per endpoint and at least one endpoint");
+    }
+    this.endpoints = List.copyOf(endpoints);
+    this.addresses = List.copyOf(addresses);
+    this.policy = policy;
+    this.scheduler = scheduler;
+  }
+
+  /**
+   * Tries servers until one gives a reply for which {@code retryReason} returns null, or the
+   * deadline passes: then fails with {@link ClusterUnavailableException}.
+   *
+   * @param retryReason why a reply does not count (e.g. "ErrWrongLeader"), or null if it does
+   */
+  public <T> CompletableFuture<T> call(Attempt<E, T> attempt, Function<T, String> retryReason, Duration deadline) {
+    Call<T> call = new Call<>(attempt, retryReason, System.nanoTime() + deadline.toNanos(), deadline);
+    call.next(leader);
+    return call.result;
+  }
+
+  /** The index of the server believed to lead. */
+  public int leaderHint() {
+    return leader;
+  }
+
+  public List<E> endpoints() {
+    return endpoints;
+  }
+
+  public List<String> addresses() {
+    return addresses;
+  }
+
+  private final class Call<T> {
+    final CompletableFuture<T> result = new CompletableFuture<>();
+    final Attempt<E, T> attempt;
+    final Function<T, String> retryReason;
+    final long deadlineNanos;
+    final Duration deadline;
+    final String[] lastAnswers = new String[endpoints.size()];
+    int failuresInRound;
+    int failedRounds;
+
+    Call(Attempt<E, T> attempt, Function<T, String> retryReason, long deadlineNanos, Duration deadline) {
+      this.attempt = attempt;
+      this.retryReason = retryReason;
+      this.deadlineNanos = deadlineNanos;
+      this.deadline = deadline;
+    }
+
+    void next(int server) {
+      long remaining = deadlineNanos - System.nanoTime();
+      if (remaining <= 0) {
+        result.completeExceptionally(new ClusterUnavailableException(describeFailure()));
+        return;
+      }
+      Duration timeout = Duration.ofNanos(Math.min(remaining, policy.attemptTimeout().toNanos()));
+      CompletableFuture<T> sent;
+      try {
+        sent = attempt.send(endpoints.get(server), timeout);
+      } catch (RuntimeException e) {
+        sent = CompletableFuture.failedFuture(e);
+      }
+      sent.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((reply, error) -> {
+        String reason = error != null ? describe(error) : retryReason.apply(reply);
+        if (reason == null) {
+          leader = server;
+          result.complete(reply);
+        } else {
+          lastAnswers[server] = reason;
+          retryAfterPause(server);
+        }
+      });
+    }
+
+    private void retryAfterPause(int failed) {
+      int nextServer = (failed + 1) % endpoints.size();
+      leader = nextServer;
+      long pauseNanos = policy.retryPause().toNanos();
+      if (++failuresInRound >= endpoints.size()) {
+        failuresInRound = 0;
+        failedRounds++;
+        long ceiling = Math.min(policy.maxRoundPause().toNanos(), pauseNanos << Math.min(failedRounds, 20));
+        pauseNanos = ThreadLocalRandom.current().nextLong(pauseNanos, Math.max(pauseNanos, ceiling) + 1);
+      }
+      long remaining = deadlineNanos - System.nanoTime();
+      scheduler.schedule(() -> next(nextServer), Math.max(0, Math.min(pauseNanos, remaining)), TimeUnit.NANOSECONDS);
+    }
+
+    private String describeFailure() {
+      List<String> tried = new ArrayList<>();
+      for (int i = 0; i < endpoints.size(); i++) {
+        tried.add(addresses.get(i) + " (" + (lastAnswers[i] == null ? "not reached" : lastAnswers[i]) + ")");
+      }
+      return "no server answered within " + format(deadline) + "; tried " + String.join(", ", tried);
+    }
+  }
+
+  private static String describe(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof TimeoutException) {
+      return "timed out";
+    }
+    String message = cause.getMessage();
+    return message == null ? cause.getClass().getSimpleName() : message;
+  }
+
+  private static String format(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+  }
+}

@@ -1,0 +1,179 @@
+package io.eraft.raft.server;
+
+import io.eraft.raft.RaftConfig;
+import io.eraft.raft.RaftNode;
+import io.eraft.raft.StateMachine;
+import io.eraft.raft.storage.LevelDbLogStore;
+import io.eraft.raft.storage.LevelDbStateStore;
+import io.eraft.raft.transport.GrpcTransport;
+import io.eraft.raft.transport.GrpcTransportOptions;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replica of a Raft-replicated service, as every server binary runs it: the state machine in
+ * LevelDB, the Raft log in LevelDB, and one gRPC port serving both the Raft peer service and the
+ * application's services. Everything lives under the node's data directory:
+ *
+ * <pre>
+ *   DIR/raft-log/          the Raft log and hard state ({@link LevelDbLogStore})
+ *   DIR/state/             the state machine ({@link LevelDbStateStore})
+ *   DIR/snapshot-staging/  snapshots being received
+ * </pre>
+ *
+ * {@link #start} either returns a serving replica or throws having released everything it opened:
+ * a locked or damaged directory fails before the port is bound, a port in use before Raft starts.
+ * Owns everything it opened; {@link #close()} releases it.
+ *
+ * @param <M> the state machine, which the application's services also read
+ */
+public final class ReplicaServer<M extends StateMachine<?>> implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicaServer.class);
+  public static final String LOG_DIR = "raft-log";
+  public static final String STATE_DIR = "state";
+  private static final long SHUTDOWN_GRACE_SECONDS = 5;
+
+  private final RaftNode<?> node;
+  private final M machine;
+  private final LevelDbStateStore store;
+  private final Server server;
+  private final String address;
+
+  private ReplicaServer(RaftNode<?> node, M machine, LevelDbStateStore store, Server server, String address) {
+    this.node = node;
+    this.machine = machine;
+    this.store = store;
+    this.server = server;
+    this.address = address;
+  }
+
+  /**
+   * Opens the stores under {@code config.dataDir()}, listens on {@code addresses[config.id()]} and
+   * starts Raft.
+   *
+   * @param addresses every replica's {@code host:port}; a replica's id is its position
+   * @param machine builds the state machine on the opened store
+   * @param services the application's gRPC services, given the node and the state machine
+   * @throws io.eraft.raft.storage.StorageException if a store cannot be opened
+   * @throws IOException if the port cannot be bound (the message says which and why)
+   */
+  public static <R, M extends StateMachine<R>> ReplicaServer<M> start(RaftConfig config, List<String> addresses,
+      GrpcTransportOptions transportOptions, MeterRegistry registry, Function<LevelDbStateStore, M> machine,
+      BiFunction<RaftNode<R>, M, List<BindableService>> services) throws IOException {
+    if (config.id() < 0 || config.id() >= addresses.size()) {
+      throw new IllegalArgumentException("id " + config.id() + " is not a position in the " + addresses.size()
+          + " addresses");
+    }
+    Path dir = config.dataDir();
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      LevelDbStateStore store = LevelDbStateStore.open(dir.resolve(STATE_DIR));
+      opened.add(store);
+      M stateMachine = machine.apply(store);
+      LevelDbLogStore log = LevelDbLogStore.open(dir.resolve(LOG_DIR));
+      opened.add(log);
+      GrpcTransport transport = new GrpcTransport(config.id(), peerMap(addresses), transportOptions, registry);
+      opened.add(transport);
+      RaftNode<R> node = RaftNode.<R>builder()
+          .config(config)
+          .stateMachine(stateMachine)
+          .logStore(log)
+          .transport(transport)
+          .meterRegistry(registry)
+          .build();
+      opened.add(node);
+      String address = addresses.get((int) config.id());
+      Server server = listen(address, transportOptions, transport, services.apply(node, stateMachine));
+      opened.add(() -> server.shutdownNow());
+      node.start();
+      LOG.atInfo().addKeyValue("id", config.id()).addKeyValue("address", address).addKeyValue("dataDir", dir)
+          .log("replica serving");
+      return new ReplicaServer<>(node, stateMachine, store, server, address);
+    } catch (IOException | RuntimeException e) {
+      for (int i = opened.size() - 1; i >= 0; i--) {
+        try {
+          opened.get(i).close();
+        } catch (Exception closeFailure) {
+          e.addSuppressed(closeFailure);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static Map<Long, String> peerMap(List<String> addresses) {
+    Map<Long, String> peers = new HashMap<>();
+    for (int i = 0; i < addresses.size(); i++) {
+      peers.put((long) i, addresses.get(i));
+    }
+    return peers;
+  }
+
+  private static Server listen(String address, GrpcTransportOptions options, GrpcTransport transport,
+      List<BindableService> services) throws IOException {
+    NettyServerBuilder builder = NettyServerBuilder
+        .forAddress(new InetSocketAddress(GroupAddresses.host(address), GroupAddresses.port(address)))
+        .directExecutor() // every handler answers without blocking, completing futures later
+        .maxInboundMessageSize(options.maxInboundMessageBytes())
+        .permitKeepAliveTime(30, TimeUnit.SECONDS)
+        .addService(transport.service());
+    services.forEach(builder::addService);
+    try {
+      return builder.build().start();
+    } catch (IOException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      String why = cause instanceof BindException ? "address already in use or not local" : cause.getMessage();
+      throw new IOException("cannot listen on " + address + " (" + why + "): stop the process using it or fix the"
+          + " address list", e);
+    }
+  }
+
+  public RaftNode<?> node() {
+    return node;
+  }
+
+  public M machine() {
+    return machine;
+  }
+
+  /** The port actually bound (differs from the address when it named port 0). */
+  public int port() {
+    return server.getPort();
+  }
+
+  public String address() {
+    return address;
+  }
+
+  /** Stops Raft (failing what is outstanding), then the gRPC server, then closes the stores. */
+  @Override
+  public void close() {
+    node.close();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    store.close();
+    LOG.atInfo().addKeyValue("id", node.id()).log("replica stopped");
+  }
+}
