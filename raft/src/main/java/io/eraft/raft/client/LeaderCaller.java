@@ -156,8 +156,13 @@ public final class LeaderCaller<E> {
     if (cause instanceof TimeoutException) {
       return "timed out";
     }
-    String message = cause.getMessage();
-    return message == null ? cause.getClass().getSimpleName() : message;
+    String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    Throwable root = cause;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    // gRPC says "UNAVAILABLE: io exception"; the root cause says "Connection refused".
+    return root == cause || root.getMessage() == null ? message : message + " (" + root.getMessage() + ")";
   }
 
   private static String format(Duration d) {

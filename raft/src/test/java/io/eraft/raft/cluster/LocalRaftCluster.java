@@ -14,9 +14,7 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,7 +60,7 @@ public final class LocalRaftCluster implements AutoCloseable {
     this.servers = new Server[size];
     this.memoryLogs = new LogStore[size];
     for (long i = 0; i < size; i++) {
-      addresses.put(i, "127.0.0.1:" + freePort());
+      addresses.put(i, "127.0.0.1:" + FreePorts.pick());
     }
   }
 
@@ -215,12 +213,6 @@ public final class LocalRaftCluster implements AutoCloseable {
     }
     if (!failures.isEmpty()) {
       throw failures.get(0);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
     }
   }
 }
