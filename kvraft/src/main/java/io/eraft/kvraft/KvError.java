@@ -1,5 +1,7 @@
 package io.eraft.kvraft;
 
+import io.eraft.proto.kvraftpb.CommandResponse;
+
 /**
  * The {@code err} strings of {@code kvraftpb.CommandResponse}. The first four are eRaft's, on the
  * wire unchanged; the last two are ours, for requests eRaft would accept and mishandle.
@@ -25,6 +27,11 @@ public enum KvError {
 
   public String wire() {
     return wire;
+  }
+
+  /** A reply carrying this error and {@code value} (the value read, or an error's explanation). */
+  public CommandResponse reply(String value) {
+    return CommandResponse.newBuilder().setErr(wire).setValue(value).build();
   }
 
   /** The error with this wire string, or null for one this version does not know. */

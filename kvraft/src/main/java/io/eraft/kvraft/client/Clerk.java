@@ -15,8 +15,9 @@ import java.util.concurrent.CompletionException;
  * command ids, so servers apply each command once however often it is retried. Commands run one
  * at a time in call order — a second call waits for the first — because the servers' duplicate
  * table assumes one outstanding command per client. Each call has a deadline (the client's default,
- * or given); past it the call fails with {@link ClusterUnavailableException} naming the servers
- * tried, and its command may or may not have been applied.
+ * or given), counted from the call, time spent waiting for earlier commands included; past it the
+ * call fails with {@link ClusterUnavailableException} naming the servers tried, and its command
+ * may or may not have been applied.
  *
  * <p>Thread-safe; the async methods never block.
  */
@@ -39,15 +40,15 @@ public final class Clerk {
 
   /** The value of {@code key}, or "" if it is absent (as eRaft). */
   public String get(String key) {
-    return await(getAsync(key, client.timeout()));
+    return await(getAsync(key, client.deadline()));
   }
 
   public void put(String key, String value) {
-    await(putAsync(key, value, client.timeout()));
+    await(putAsync(key, value, client.deadline()));
   }
 
   public void append(String key, String value) {
-    await(appendAsync(key, value, client.timeout()));
+    await(appendAsync(key, value, client.deadline()));
   }
 
   public CompletableFuture<String> getAsync(String key, Duration deadline) {
@@ -70,9 +71,10 @@ public final class Clerk {
         .setClientId(clientId)
         .setCommandId(nextCommandId++)
         .build();
+    long deadlineNanos = System.nanoTime() + deadline.toNanos(); // queueing behind earlier commands counts
     CompletableFuture<String> result = tail.handle((ignored, error) -> null)
         .thenCompose(ignored -> client.caller().call((endpoint, timeout) -> endpoint.command(request, timeout),
-            KvClient::retryReason, deadline))
+            KvClient::retryReason, Duration.ofNanos(deadlineNanos - System.nanoTime())))
         .thenApply(Clerk::valueOf);
     tail = result;
     return result;

@@ -19,33 +19,39 @@ import java.util.concurrent.TimeUnit;
  * connections. Thread-safe. Owns its gRPC channels when made by {@link #connect}.
  */
 public final class KvClient implements AutoCloseable {
+  /** Appends can grow a value past any request limit; a Get must still be able to read it. */
+  private static final int MAX_REPLY_BYTES = Integer.MAX_VALUE;
+
   private final LeaderCaller<KvEndpoint> caller;
   private final List<ManagedChannel> channels;
-  private final Duration timeout;
+  private final Duration deadline;
 
   /**
-   * @param timeout the default deadline of one request, retries included
+   * @param deadline the default deadline of one request, retries included
    */
-  public KvClient(List<KvEndpoint> endpoints, List<String> addresses, RetryPolicy policy, Duration timeout) {
-    this(new LeaderCaller<>(endpoints, addresses, policy), List.of(), timeout);
+  public KvClient(List<KvEndpoint> endpoints, List<String> addresses, RetryPolicy policy, Duration deadline) {
+    this(new LeaderCaller<>(endpoints, addresses, policy), List.of(), deadline);
   }
 
-  private KvClient(LeaderCaller<KvEndpoint> caller, List<ManagedChannel> channels, Duration timeout) {
+  private KvClient(LeaderCaller<KvEndpoint> caller, List<ManagedChannel> channels, Duration deadline) {
     this.caller = caller;
     this.channels = channels;
-    this.timeout = timeout;
+    this.deadline = deadline;
   }
 
   /** Plaintext gRPC channels to {@code addresses} (connecting lazily, so this never fails on a down server). */
-  public static KvClient connect(List<String> addresses, RetryPolicy policy, Duration timeout) {
+  public static KvClient connect(List<String> addresses, RetryPolicy policy, Duration deadline) {
     List<ManagedChannel> channels = new ArrayList<>();
     List<KvEndpoint> endpoints = new ArrayList<>();
     for (String address : addresses) {
-      ManagedChannel channel = NettyChannelBuilder.forTarget(address).usePlaintext().build();
+      ManagedChannel channel = NettyChannelBuilder.forTarget(address)
+          .usePlaintext()
+          .maxInboundMessageSize(MAX_REPLY_BYTES)
+          .build();
       channels.add(channel);
       endpoints.add(new GrpcKvEndpoint(channel));
     }
-    return new KvClient(new LeaderCaller<>(endpoints, addresses, policy), List.copyOf(channels), timeout);
+    return new KvClient(new LeaderCaller<>(endpoints, addresses, policy), List.copyOf(channels), deadline);
   }
 
   /** A new client session: a random client id and its own command numbering. */
@@ -53,8 +59,8 @@ public final class KvClient implements AutoCloseable {
     return new Clerk(this);
   }
 
-  Duration timeout() {
-    return timeout;
+  Duration deadline() {
+    return deadline;
   }
 
   LeaderCaller<KvEndpoint> caller() {

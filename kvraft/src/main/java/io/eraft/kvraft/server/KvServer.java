@@ -1,7 +1,5 @@
 package io.eraft.kvraft.server;
 
-import static io.eraft.kvraft.server.KvStateMachine.reply;
-
 import io.eraft.kvraft.KvError;
 import io.eraft.proto.kvraftpb.CommandRequest;
 import io.eraft.proto.kvraftpb.CommandResponse;
@@ -55,7 +53,7 @@ public final class KvServer {
   private CompletableFuture<CommandResponse> get(String key) {
     return node.readIndex().thenApply(readPoint -> {
       String value = machine.read(key);
-      return value == null ? reply(KvError.ERR_NO_KEY, "") : reply(KvError.OK, value);
+      return value == null ? KvError.ERR_NO_KEY.reply("") : KvError.OK.reply(value);
     });
   }
 
@@ -71,17 +69,18 @@ public final class KvServer {
     switch (request.getOp()) {
       case GET, PUT, APPEND -> { }
       default -> {
-        return reply(KvError.ERR_BAD_REQUEST, "unknown op " + request.getOpValue()
+        return KvError.ERR_BAD_REQUEST.reply("unknown op " + request.getOpValue()
             + "; expected PUT (0), APPEND (1) or GET (2)");
       }
     }
     int keyBytes = request.getKeyBytes().size();
     if (keyBytes > options.maxKeyBytes()) {
-      return reply(KvError.ERR_BAD_REQUEST, "key is " + keyBytes + " bytes; the limit is " + options.maxKeyBytes());
+      return KvError.ERR_BAD_REQUEST.reply("key is " + keyBytes + " bytes; the limit is " + options.maxKeyBytes()
+          + " (--max-key-bytes)");
     }
     int valueBytes = request.getValueBytes().size();
     if (valueBytes > options.maxValueBytes()) {
-      return reply(KvError.ERR_VALUE_TOO_LARGE, "value is " + valueBytes + " bytes; the limit is "
+      return KvError.ERR_VALUE_TOO_LARGE.reply("value is " + valueBytes + " bytes; the limit is "
           + options.maxValueBytes() + " (--max-value-bytes)");
     }
     return null;
@@ -92,14 +91,14 @@ public final class KvServer {
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (cause instanceof ProposalFailedException failed) {
       return switch (failed.reason()) {
-        case NOT_LEADER, LEADERSHIP_LOST -> reply(KvError.ERR_WRONG_LEADER, "");
-        case OUTCOME_UNKNOWN, OVERLOADED, STOPPED -> reply(KvError.ERR_TIMEOUT, "");
+        case NOT_LEADER, LEADERSHIP_LOST -> KvError.ERR_WRONG_LEADER.reply("");
+        case OUTCOME_UNKNOWN, OVERLOADED, STOPPED -> KvError.ERR_TIMEOUT.reply("");
       };
     }
     if (!(cause instanceof TimeoutException)) {
       LOG.warn("KV request failed unexpectedly; answering ErrTimeout", cause);
     }
-    return reply(KvError.ERR_TIMEOUT, "");
+    return KvError.ERR_TIMEOUT.reply("");
   }
 
   /** eRaft's GetStatus: id, role, term, last applied, commit index, bytes on disk (log and state). */

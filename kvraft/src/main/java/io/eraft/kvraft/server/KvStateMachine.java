@@ -30,7 +30,7 @@ import org.iq80.leveldb.WriteBatch;
  */
 public final class KvStateMachine implements StateMachine<CommandResponse> {
   private static final byte DATA_PREFIX = 'd';
-  private static final CommandResponse OK = reply(KvError.OK, "");
+  private static final CommandResponse OK = KvError.OK.reply("");
 
   private final LevelDbStateStore store;
   private final DuplicateTable duplicates = new DuplicateTable();
@@ -58,8 +58,8 @@ public final class KvStateMachine implements StateMachine<CommandResponse> {
   private CommandResponse applyOne(CommandRequest command, WriteBatch batch, Map<String, String> written,
       Map<Long, DuplicateTable.LastCommand> recorded) {
     if (command.getOp() == Op.GET) {
-      String value = written.containsKey(command.getKey()) ? written.get(command.getKey()) : read(command.getKey());
-      return value == null ? reply(KvError.ERR_NO_KEY, "") : reply(KvError.OK, value);
+      String value = current(command.getKey(), written);
+      return value == null ? KvError.ERR_NO_KEY.reply("") : KvError.OK.reply(value);
     }
     DuplicateTable.LastCommand previous = recorded.getOrDefault(command.getClientId(),
         duplicates.get(command.getClientId()));
@@ -69,7 +69,7 @@ public final class KvStateMachine implements StateMachine<CommandResponse> {
     String key = command.getKey();
     String value = command.getValue();
     if (command.getOp() == Op.APPEND) {
-      String current = written.containsKey(key) ? written.get(key) : read(key);
+      String current = current(key, written);
       value = current == null ? value : current + value;
     }
     batch.put(dataKey(key), value.getBytes(StandardCharsets.UTF_8));
@@ -78,6 +78,11 @@ public final class KvStateMachine implements StateMachine<CommandResponse> {
     DuplicateTable.record(batch, command.getClientId(), applied);
     recorded.put(command.getClientId(), applied);
     return OK;
+  }
+
+  /** The value of {@code key} as the batch being applied left it so far. */
+  private String current(String key, Map<String, String> written) {
+    return written.containsKey(key) ? written.get(key) : read(key);
   }
 
   private static CommandRequest decode(Entry e) {
@@ -122,10 +127,6 @@ public final class KvStateMachine implements StateMachine<CommandResponse> {
   public void installSnapshot(SnapshotMeta meta, InputStream data) throws IOException {
     store.install(meta, data);
     duplicates.reload(store);
-  }
-
-  static CommandResponse reply(KvError error, String value) {
-    return CommandResponse.newBuilder().setErr(error.wire()).setValue(value).build();
   }
 
   private static byte[] dataKey(String key) {

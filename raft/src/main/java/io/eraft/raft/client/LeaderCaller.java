@@ -1,8 +1,12 @@
 package io.eraft.raft.client;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -10,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -17,7 +22,9 @@ import java.util.function.Function;
  * with a deadline): starts at the server that answered last, and on a transport error, a timeout
  * or a reply that says "not me" moves to the next server and tries again with the same request,
  * pausing briefly between servers and longer (doubling, randomized) after a round in which every
- * server failed. The request is retried unchanged, so the service must deduplicate it.
+ * server failed. The request is retried unchanged, so the service must deduplicate it. Errors that
+ * every server would repeat (a request too large for the channel, malformed, or for a service the
+ * server lacks) fail the call at once.
  *
  * <p>Never blocks: everything runs on the shared scheduler and the endpoints' callback threads.
  * Thread-safe; the leader hint is shared by all calls.
@@ -31,6 +38,11 @@ public final class LeaderCaller<E> {
     CompletableFuture<T> send(E endpoint, Duration timeout);
   }
 
+  /** gRPC codes every server would answer alike (see {@link #isFinal}). */
+  private static final Set<Status.Code> FINAL_CODES = EnumSet.of(Status.Code.RESOURCE_EXHAUSTED,
+      Status.Code.INVALID_ARGUMENT, Status.Code.UNIMPLEMENTED, Status.Code.PERMISSION_DENIED,
+      Status.Code.UNAUTHENTICATED);
+
   private static final ScheduledExecutorService SHARED_SCHEDULER = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "eraft-client-retry");
     t.setDaemon(true);
@@ -41,7 +53,8 @@ public final class LeaderCaller<E> {
   private final List<String> addresses;
   private final RetryPolicy policy;
   private final ScheduledExecutorService scheduler;
-  private volatile int leader;
+  /** Where new calls start: the server that answered last. */
+  private final AtomicInteger leader = new AtomicInteger();
 
   /**
    * @param endpoints one per server, in the group's order
@@ -69,13 +82,13 @@ public final class LeaderCaller<E> {
    */
   public <T> CompletableFuture<T> call(Attempt<E, T> attempt, Function<T, String> retryReason, Duration deadline) {
     Call<T> call = new Call<>(attempt, retryReason, System.nanoTime() + deadline.toNanos(), deadline);
-    call.next(leader);
+    call.next(leader.get());
     return call.result;
   }
 
   /** The index of the server believed to lead. */
   public int leaderHint() {
-    return leader;
+    return leader.get();
   }
 
   public List<E> endpoints() {
@@ -117,20 +130,33 @@ public final class LeaderCaller<E> {
         sent = CompletableFuture.failedFuture(e);
       }
       sent.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((reply, error) -> {
-        String reason = error != null ? describe(error) : retryReason.apply(reply);
-        if (reason == null) {
-          leader = server;
-          result.complete(reply);
-        } else {
-          lastAnswers[server] = reason;
-          retryAfterPause(server);
+        try {
+          settle(server, reply, error);
+        } catch (RuntimeException e) {
+          result.completeExceptionally(e); // never leave the caller (and a Clerk's queue) waiting
         }
       });
     }
 
+    private void settle(int server, T reply, Throwable error) {
+      if (error != null && isFinal(error)) {
+        result.completeExceptionally(unwrap(error));
+        return;
+      }
+      String reason = error != null ? describe(error) : retryReason.apply(reply);
+      if (reason == null) {
+        leader.set(server);
+        result.complete(reply);
+      } else {
+        lastAnswers[server] = reason;
+        retryAfterPause(server);
+      }
+    }
+
     private void retryAfterPause(int failed) {
       int nextServer = (failed + 1) % endpoints.size();
-      leader = nextServer;
+      // Other calls may have found the leader meanwhile; only move the hint off a server that failed.
+      leader.compareAndSet(failed, nextServer);
       long pauseNanos = policy.retryPause().toNanos();
       if (++failuresInRound >= endpoints.size()) {
         failuresInRound = 0;
@@ -147,12 +173,24 @@ public final class LeaderCaller<E> {
       for (int i = 0; i < endpoints.size(); i++) {
         tried.add(addresses.get(i) + " (" + (lastAnswers[i] == null ? "not reached" : lastAnswers[i]) + ")");
       }
-      return "no server answered within " + format(deadline) + "; tried " + String.join(", ", tried);
+      return "no server gave a usable answer within " + format(deadline) + "; tried " + String.join(", ", tried);
     }
   }
 
+  /**
+   * Errors no other server would answer differently: the request itself is refused (too large for
+   * the channel, malformed, a service the server does not have). Retrying them only hides them.
+   */
+  private static boolean isFinal(Throwable error) {
+    return unwrap(error) instanceof StatusRuntimeException status && FINAL_CODES.contains(status.getStatus().getCode());
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+  }
+
   private static String describe(Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable cause = unwrap(error);
     if (cause instanceof TimeoutException) {
       return "timed out";
     }

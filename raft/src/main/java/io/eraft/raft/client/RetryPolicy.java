@@ -16,10 +16,15 @@ public record RetryPolicy(Duration attemptTimeout, Duration retryPause, Duration
       new RetryPolicy(Duration.ofMillis(500), Duration.ofMillis(10), Duration.ofMillis(200));
 
   public RetryPolicy {
-    if (attemptTimeout.isNegative() || attemptTimeout.isZero() || retryPause.isNegative()
-        || maxRoundPause.compareTo(retryPause) < 0) {
-      throw new IllegalArgumentException("invalid retry policy " + attemptTimeout + "/" + retryPause + "/"
-          + maxRoundPause);
+    if (attemptTimeout.isNegative() || attemptTimeout.isZero()) {
+      throw new IllegalArgumentException("the attempt timeout must be positive, got " + attemptTimeout);
+    }
+    if (retryPause.isNegative()) {
+      throw new IllegalArgumentException("the retry pause must not be negative, got " + retryPause);
+    }
+    if (maxRoundPause.compareTo(retryPause) < 0) {
+      throw new IllegalArgumentException("the longest pause (" + maxRoundPause + ") must not be shorter than the"
+          + " retry pause (" + retryPause + ")");
     }
   }
 }

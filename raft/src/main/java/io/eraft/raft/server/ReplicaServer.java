@@ -14,12 +14,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -37,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * {@link #start} either returns a serving replica or throws having released everything it opened:
- * a locked or damaged directory fails before the port is bound, a port in use before Raft starts.
+ * a port in use fails before any store is opened, a locked or damaged directory before Raft starts.
  * Owns everything it opened; {@link #close()} releases it.
  *
  * @param <M> the state machine, which the application's services also read
@@ -53,6 +55,7 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
   private final LevelDbStateStore store;
   private final Server server;
   private final String address;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private ReplicaServer(RaftNode<?> node, M machine, LevelDbStateStore store, Server server, String address) {
     this.node = node;
@@ -80,6 +83,8 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
           + " addresses");
     }
     Path dir = config.dataDir();
+    String address = addresses.get((int) config.id());
+    checkListenable(address); // before the stores are touched: a port in use changes no data
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       LevelDbStateStore store = LevelDbStateStore.open(dir.resolve(STATE_DIR));
@@ -97,7 +102,6 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
           .meterRegistry(registry)
           .build();
       opened.add(node);
-      String address = addresses.get((int) config.id());
       Server server = listen(address, transportOptions, transport, services.apply(node, stateMachine));
       opened.add(() -> server.shutdownNow());
       node.start();
@@ -124,10 +128,30 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
     return peers;
   }
 
+  private static void checkListenable(String address) throws IOException {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(socketAddress(address));
+    } catch (IOException e) {
+      throw cannotListen(address, e);
+    }
+  }
+
+  private static InetSocketAddress socketAddress(String address) {
+    return new InetSocketAddress(GroupAddresses.host(address), GroupAddresses.port(address));
+  }
+
+  private static IOException cannotListen(String address, IOException e) {
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    String why = cause instanceof BindException ? "address already in use or not local" : cause.getMessage();
+    return new IOException("cannot listen on " + address + " (" + why + "): stop the process using it or fix the"
+        + " address list", e);
+  }
+
   private static Server listen(String address, GrpcTransportOptions options, GrpcTransport transport,
       List<BindableService> services) throws IOException {
     NettyServerBuilder builder = NettyServerBuilder
-        .forAddress(new InetSocketAddress(GroupAddresses.host(address), GroupAddresses.port(address)))
+        .forAddress(socketAddress(address))
         .directExecutor() // every handler answers without blocking, completing futures later
         .maxInboundMessageSize(options.maxInboundMessageBytes())
         .permitKeepAliveTime(30, TimeUnit.SECONDS)
@@ -136,10 +160,7 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
     try {
       return builder.build().start();
     } catch (IOException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      String why = cause instanceof BindException ? "address already in use or not local" : cause.getMessage();
-      throw new IOException("cannot listen on " + address + " (" + why + "): stop the process using it or fix the"
-          + " address list", e);
+      throw cannotListen(address, e);
     }
   }
 
@@ -160,9 +181,12 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
     return address;
   }
 
-  /** Stops Raft (failing what is outstanding), then the gRPC server, then closes the stores. */
+  /** Stops Raft (failing what is outstanding), then the gRPC server, then closes the stores. Idempotent. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     node.close();
     server.shutdown();
     try {

@@ -5,8 +5,11 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 import org.fusesource.leveldbjni.JniDBFactory;
+import org.iq80.leveldb.CompressionType;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBException;
 import org.iq80.leveldb.Options;
@@ -19,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * repairs is a write a crash tore at the end of LevelDB's write-ahead log ({@link TornLogTail}),
  * which was never acknowledged.
  */
-public final class LevelDbDirectory {
+final class LevelDbDirectory {
   private static final Logger LOG = LoggerFactory.getLogger(LevelDbDirectory.class);
   private static final String CORRUPTION_PREFIX = "Corruption: ";
 
@@ -32,7 +35,7 @@ public final class LevelDbDirectory {
    * @throws StorageException if the directory is a file, cannot be created, is locked by another
    *     process or open handle, or holds a corrupt database
    */
-  public static DB open(String what, Path dir, Options options) {
+  static DB open(String what, Path dir, Options options) {
     prepare(what, dir);
     try {
       return JniDBFactory.factory.open(dir.toFile(), options);
@@ -49,8 +52,21 @@ public final class LevelDbDirectory {
     }
   }
 
+  /**
+   * Options for a node's LevelDB: paranoid checks (a damaged file stops the node rather than
+   * silently dropping records), an 8 MiB block cache and a 4 MiB memtable.
+   */
+  static Options options(CompressionType compression) {
+    return new Options()
+        .createIfMissing(true)
+        .paranoidChecks(true)
+        .compressionType(compression)
+        .cacheSize(8L << 20)
+        .writeBufferSize(4 << 20);
+  }
+
   /** Creates {@code dir} if it is missing; refuses a path that is a file. */
-  public static void prepare(String what, Path dir) {
+  static void prepare(String what, Path dir) {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw new StorageException(what + " path " + dir
           + " is a file, not a directory: choose a data directory or move the file away");
@@ -64,7 +80,7 @@ public final class LevelDbDirectory {
   }
 
   /** The total size of the regular files directly in {@code dir}. */
-  public static long sizeOf(String what, Path dir) {
+  static long sizeOf(String what, Path dir) {
     long total = 0;
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path f : files) {
@@ -81,6 +97,20 @@ public final class LevelDbDirectory {
           + "): check that it still exists and is readable", e);
     }
     return total;
+  }
+
+  /** Deletes {@code dir} and everything in it; logs and leaves it if that fails. */
+  static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      LOG.atWarn().addKeyValue("dir", dir).setCause(e).log("cannot delete an obsolete directory; delete it by hand");
+    }
   }
 
   static StorageException corrupt(String what, Path dir, String detail, Exception e) {

@@ -11,15 +11,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.iq80.leveldb.CompressionType;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBException;
 import org.iq80.leveldb.DBIterator;
-import org.iq80.leveldb.Options;
 import org.iq80.leveldb.ReadOptions;
 import org.iq80.leveldb.WriteBatch;
 import org.iq80.leveldb.WriteOptions;
@@ -39,7 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LevelDbLogStore extends CachedLogStore {
   private static final Logger LOG = LoggerFactory.getLogger(LevelDbLogStore.class);
-  private static final long SIZE_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long CACHE_BYTES = 8L << 20;
   private static final int WRITE_BUFFER_BYTES = 4 << 20;
   private static final String WHAT = "raft log";
@@ -48,14 +44,13 @@ public final class LevelDbLogStore extends CachedLogStore {
   private final DB db;
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Measured directory size plus an estimate of what was written since the measurement. */
-  private final AtomicLong sizeBytes = new AtomicLong();
-  private volatile long sizeMeasuredAtNanos;
+  private final DirectorySize size = new DirectorySize(WHAT);
 
   private LevelDbLogStore(Path dir, DB db, EntryCache log) {
     super(log);
     this.dir = dir;
     this.db = db;
-    measureSize(System.nanoTime());
+    size.measure(dir);
   }
 
   /**
@@ -65,7 +60,7 @@ public final class LevelDbLogStore extends CachedLogStore {
    *     process, or holds a corrupt log; the message names the directory and the fix
    */
   public static LevelDbLogStore open(Path dir) {
-    DB db = LevelDbDirectory.open(WHAT, dir, options());
+    DB db = LevelDbDirectory.open(WHAT, dir, LevelDbDirectory.options(CompressionType.NONE));
     try {
       LevelDbLogStore store = new LevelDbLogStore(dir, db, load(dir, db));
       LOG.atInfo()
@@ -83,15 +78,6 @@ public final class LevelDbLogStore extends CachedLogStore {
       }
       throw e;
     }
-  }
-
-  private static Options options() {
-    return new Options()
-        .createIfMissing(true)
-        .paranoidChecks(true)
-        .compressionType(CompressionType.NONE)
-        .cacheSize(CACHE_BYTES)
-        .writeBufferSize(WRITE_BUFFER_BYTES);
   }
 
   private static EntryCache load(Path dir, DB db) {
@@ -144,7 +130,7 @@ public final class LevelDbLogStore extends CachedLogStore {
       }
     }, sync);
     log.save(hardState, snapshot, entries);
-    sizeBytes.addAndGet(bytes);
+    size.add(bytes);
   }
 
   @Override
@@ -180,22 +166,10 @@ public final class LevelDbLogStore extends CachedLogStore {
     }
   }
 
-  /**
-   * The total size of the files in the directory, measured at most once a second; writes in
-   * between add their entry bytes as an estimate.
-   */
+  /** The total size of the files in the directory, measured at most once a second (estimated between). */
   @Override
   public long sizeBytes() {
-    long now = System.nanoTime();
-    if (now - sizeMeasuredAtNanos >= SIZE_REFRESH_NANOS) {
-      measureSize(now);
-    }
-    return sizeBytes.get();
-  }
-
-  private void measureSize(long now) {
-    sizeBytes.set(LevelDbDirectory.sizeOf(WHAT, dir));
-    sizeMeasuredAtNanos = now;
+    return size.get(dir);
   }
 
   /** Closes LevelDB and releases the directory lock; later calls do nothing. */

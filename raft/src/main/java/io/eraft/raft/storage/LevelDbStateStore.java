@@ -4,7 +4,6 @@ import io.eraft.raft.SnapshotSource;
 import io.eraft.raft.core.SnapshotMeta;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -12,19 +11,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.iq80.leveldb.CompressionType;
+import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBException;
 import org.iq80.leveldb.DBIterator;
-import org.iq80.leveldb.Options;
 import org.iq80.leveldb.ReadOptions;
+import org.iq80.leveldb.Snapshot;
 import org.iq80.leveldb.WriteBatch;
 import org.iq80.leveldb.WriteOptions;
 import org.slf4j.Logger;
@@ -43,8 +49,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Durability.</b> Writes are not synced (the Raft log is, and a lost write is replayed from
  * it). {@link #syncApplied()} makes everything written so far durable before the node compacts the
- * log up to it: it flushes LevelDB's memtable into a synced table file, because a synced write
- * alone would not cover writes left in an older, never-synced LevelDB log file.
+ * log up to it: it flushes LevelDB's memtable into a synced table file (which also makes the older,
+ * never-synced LevelDB log files obsolete — a synced write alone would not cover them), then does
+ * one synced write, which surfaces any background error LevelDB recorded. A flush that does not
+ * finish within {@link #FLUSH_TIMEOUT} (a full disk makes LevelDB retry forever) fails the node.
  *
  * <p>Keys whose first byte is 0 are reserved for the store. Thread-safety: {@link #write},
  * {@link #install}, {@link #forEach} and {@link #syncApplied} are called from one thread (the apply
@@ -53,30 +61,37 @@ import org.slf4j.LoggerFactory;
  */
 public final class LevelDbStateStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LevelDbStateStore.class);
+  static final Duration FLUSH_TIMEOUT = Duration.ofMinutes(2);
   private static final String WHAT = "state machine";
   private static final String CURRENT = "CURRENT";
+  private static final String CURRENT_TMP = CURRENT + ".tmp";
   private static final String DB_PREFIX = "db-";
-  private static final Pattern DB_NAME = Pattern.compile("db-\\d{6}");
+  private static final Pattern DB_NAME = Pattern.compile("db-\\d{6,}");
   private static final byte[] APPLIED_KEY = {0, 'a', 'p', 'p', 'l', 'i', 'e', 'd'};
   /** A key below every stored key: compacting just it touches no table, only flushes the memtable. */
   private static final byte[] FLUSH_PROBE_KEY = {0};
   private static final int INSTALL_BATCH_BYTES = 1 << 20;
-  private static final long SIZE_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Path root;
+  private final DirectorySize size = new DirectorySize(WHAT);
+  private final ExecutorService flusher;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private volatile DbHandle live;
   private volatile SnapshotMeta applied;
-  /** Applied index through which everything is durable (apply thread only). */
+  /** Applied point through which everything is durable (apply thread only). */
   private SnapshotMeta synced;
-  private volatile long sizeBytes;
-  private volatile long sizeMeasuredAtNanos;
 
   private LevelDbStateStore(Path root, DbHandle live, SnapshotMeta applied) {
     this.root = root;
     this.live = live;
     this.applied = applied;
     this.synced = applied;
-    measureSize(System.nanoTime());
+    this.flusher = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "state-flush");
+      t.setDaemon(true); // a flush stuck in LevelDB must not keep the process alive
+      return t;
+    });
+    size.measure(live.dir);
   }
 
   /**
@@ -88,15 +103,19 @@ public final class LevelDbStateStore implements AutoCloseable {
   public static LevelDbStateStore open(Path root) {
     LevelDbDirectory.prepare(WHAT, root);
     String liveName = readCurrent(root);
-    if (liveName == null) {
+    boolean created = liveName == null;
+    if (created) {
       liveName = dbName(1);
-      writeCurrent(root, liveName);
     }
-    DbHandle handle = new DbHandle(root.resolve(liveName), LevelDbDirectory.open(WHAT, root.resolve(liveName), options()));
+    Path liveDir = root.resolve(liveName);
+    DbHandle handle = new DbHandle(liveDir, LevelDbDirectory.open(WHAT, liveDir, options()));
     try {
+      if (created) {
+        writeCurrent(root, liveName); // only once the database it names exists
+      }
       SnapshotMeta applied = readApplied(handle);
       removeOtherDatabases(root, liveName);
-      LOG.atInfo().addKeyValue("dir", handle.dir).addKeyValue("appliedIndex", applied.index())
+      LOG.atInfo().addKeyValue("dir", liveDir).addKeyValue("appliedIndex", applied.index())
           .log("opened state machine");
       return new LevelDbStateStore(root, handle, applied);
     } catch (RuntimeException e) {
@@ -143,9 +162,15 @@ public final class LevelDbStateStore implements AutoCloseable {
   /**
    * Writes {@code fill}'s changes and the new applied point as one atomic batch, unsynced.
    *
+   * @throws IllegalStateException if {@code appliedThrough} is not past {@link #applied()}: an
+   *     entry would be applied twice
    * @throws StorageException if LevelDB fails; the node must stop
    */
   public void write(Consumer<WriteBatch> fill, SnapshotMeta appliedThrough) {
+    if (appliedThrough.index() <= applied.index()) {
+      throw new IllegalStateException("applying through index " + appliedThrough.index() + " again: the "
+          + WHAT + " already reflects index " + applied.index());
+    }
     DbHandle h = live;
     try (WriteBatch batch = h.db.createWriteBatch()) {
       fill.accept(batch);
@@ -161,7 +186,7 @@ public final class LevelDbStateStore implements AutoCloseable {
   public SnapshotMeta syncApplied() {
     SnapshotMeta current = applied;
     if (!current.equals(synced)) {
-      flush(live);
+      flush(live, current);
       synced = current;
     }
     return synced;
@@ -174,7 +199,7 @@ public final class LevelDbStateStore implements AutoCloseable {
       return new StateSnapshotSource(h, applied);
     } catch (RuntimeException e) {
       h.release();
-      throw e;
+      throw failure("snapshotting", e);
     }
   }
 
@@ -189,42 +214,59 @@ public final class LevelDbStateStore implements AutoCloseable {
     DbHandle old = live;
     String freshName = dbName(sequenceOf(old.dir) + 1);
     Path freshDir = root.resolve(freshName);
-    deleteRecursively(freshDir);
+    LevelDbDirectory.deleteRecursively(freshDir);
     DbHandle fresh = new DbHandle(freshDir, LevelDbDirectory.open(WHAT, freshDir, options()));
     try {
       load(fresh, data, meta);
-      flush(fresh);
-      writeCurrent(root, freshName);
+      flush(fresh, meta);
     } catch (IOException | RuntimeException e) {
       fresh.retire();
       throw e;
     }
+    switchCurrent(freshName, fresh);
     live = fresh;
     applied = meta;
     synced = meta;
     old.retire();
-    measureSize(System.nanoTime());
+    size.measure(freshDir);
     LOG.atInfo().addKeyValue("dir", freshDir).addKeyValue("appliedIndex", meta.index())
         .log("installed state machine snapshot");
   }
 
+  /**
+   * Points CURRENT at the fresh database. If that fails after the rename took effect, CURRENT may
+   * already name the fresh one, so it must survive: the node stops with both databases on disk.
+   */
+  private void switchCurrent(String freshName, DbHandle fresh) {
+    try {
+      writeCurrent(root, freshName);
+    } catch (StorageException e) {
+      if (!freshName.equals(readCurrent(root))) {
+        fresh.retire();
+      } else {
+        fresh.release();
+      }
+      throw e;
+    }
+  }
+
   /** Bytes of the store on disk, measured at most once a second. */
   public long sizeBytes() {
-    long now = System.nanoTime();
-    if (now - sizeMeasuredAtNanos >= SIZE_REFRESH_NANOS) {
-      measureSize(now);
+    DbHandle h = retainLive();
+    try {
+      return size.get(h.dir);
+    } finally {
+      h.release();
     }
-    return sizeBytes;
   }
 
+  /** Releases the database (once every open snapshot is closed too). Idempotent. */
   @Override
   public void close() {
-    live.release();
-  }
-
-  private void measureSize(long now) {
-    sizeBytes = LevelDbDirectory.sizeOf(WHAT, live.dir);
-    sizeMeasuredAtNanos = now;
+    if (closed.compareAndSet(false, true)) {
+      flusher.shutdownNow();
+      live.release();
+    }
   }
 
   private DbHandle retainLive() {
@@ -260,12 +302,25 @@ public final class LevelDbStateStore implements AutoCloseable {
     }
   }
 
-  private static void flush(DbHandle h) {
-    try {
+  /**
+   * Flushes the memtable to a synced table, then writes the applied point with sync, on the flush
+   * thread, bounded by {@link #FLUSH_TIMEOUT}.
+   */
+  private void flush(DbHandle h, SnapshotMeta appliedPoint) {
+    Future<?> done = flusher.submit(() -> {
       h.db.compactRange(FLUSH_PROBE_KEY, FLUSH_PROBE_KEY);
-    } catch (DBException e) {
-      throw new StorageException("syncing the " + WHAT + " in " + h.dir + " failed (" + e.getMessage()
-          + "): the node must stop; check the disk", e);
+      h.db.put(APPLIED_KEY, encodeApplied(appliedPoint), new WriteOptions().sync(true));
+    });
+    try {
+      done.get(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new StorageException("flushing the " + WHAT + " in " + h.dir + " did not finish within "
+          + FLUSH_TIMEOUT.toSeconds() + " s (see " + h.dir.resolve("LOG") + "; is the disk full?): the node must stop", e);
+    } catch (ExecutionException e) {
+      throw failure("flushing", e.getCause() instanceof Exception cause ? cause : e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageException("interrupted while flushing the " + WHAT + " in " + h.dir, e);
     }
   }
 
@@ -298,13 +353,8 @@ public final class LevelDbStateStore implements AutoCloseable {
     return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
   }
 
-  private static Options options() {
-    return new Options()
-        .createIfMissing(true)
-        .paranoidChecks(true)
-        .compressionType(CompressionType.SNAPPY)
-        .cacheSize(8L << 20)
-        .writeBufferSize(4 << 20);
+  private static org.iq80.leveldb.Options options() {
+    return LevelDbDirectory.options(CompressionType.SNAPPY);
   }
 
   private static String dbName(long sequence) {
@@ -321,7 +371,9 @@ public final class LevelDbStateStore implements AutoCloseable {
     try {
       if (!Files.exists(current)) {
         try (Stream<Path> entries = Files.list(root)) {
-          if (entries.findAny().isPresent()) {
+          // A database without CURRENT is one whose creation crashed before CURRENT was written.
+          if (entries.map(p -> p.getFileName().toString())
+              .anyMatch(name -> !name.equals(CURRENT_TMP) && !DB_NAME.matcher(name).matches())) {
             throw new StorageException(WHAT + " directory " + root + " is not empty but has no " + CURRENT
                 + " file: it is not a state machine directory; choose an empty or existing data directory");
           }
@@ -342,7 +394,7 @@ public final class LevelDbStateStore implements AutoCloseable {
 
   /** Points CURRENT at {@code name}: write a temporary file, sync it, rename it over, sync the directory. */
   private static void writeCurrent(Path root, String name) {
-    Path tmp = root.resolve(CURRENT + ".tmp");
+    Path tmp = root.resolve(CURRENT_TMP);
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -366,7 +418,7 @@ public final class LevelDbStateStore implements AutoCloseable {
         String name = p.getFileName().toString();
         if (DB_NAME.matcher(name).matches() && !name.equals(liveName)) {
           LOG.atInfo().addKeyValue("dir", p).log("removing a state machine copy left by an interrupted install");
-          deleteRecursively(p);
+          LevelDbDirectory.deleteRecursively(p);
         }
       }
     } catch (IOException e) {
@@ -374,32 +426,27 @@ public final class LevelDbStateStore implements AutoCloseable {
     }
   }
 
-  static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir, e);
-    }
-  }
-
   /** A point-in-time copy, streamed from a LevelDB snapshot of the database live when it was opened. */
   private static final class StateSnapshotSource implements SnapshotSource {
     private final DbHandle handle;
     private final SnapshotMeta meta;
-    private final org.iq80.leveldb.Snapshot snapshot;
+    private final Snapshot snapshot;
     private final StateSnapshotStream data;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     StateSnapshotSource(DbHandle handle, SnapshotMeta meta) {
       this.handle = handle;
       this.meta = meta;
       this.snapshot = handle.db.getSnapshot();
-      this.data = new StateSnapshotStream(handle.db.iterator(new ReadOptions()
-          .snapshot(snapshot).fillCache(false)));
+      DBIterator iterator = null;
+      try {
+        iterator = handle.db.iterator(new ReadOptions().snapshot(snapshot).fillCache(false));
+        this.data = new StateSnapshotStream(iterator);
+      } catch (RuntimeException e) {
+        closeQuietly(iterator);
+        closeQuietly(snapshot);
+        throw e;
+      }
     }
 
     @Override
@@ -412,15 +459,28 @@ public final class LevelDbStateStore implements AutoCloseable {
       return data;
     }
 
+    /** Releases the iterator, the LevelDB snapshot and the database reference, in that order. Idempotent. */
     @Override
     public void close() {
+      if (!closed.compareAndSet(false, true)) {
+        return;
+      }
       try {
-        data.close();
-        snapshot.close();
-      } catch (IOException e) {
-        LOG.warn("closing a state snapshot failed", e);
+        closeQuietly(data);
+        closeQuietly(snapshot);
       } finally {
         handle.release();
+      }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+      if (c == null) {
+        return;
+      }
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("closing part of a state snapshot failed", e);
       }
     }
   }
@@ -428,11 +488,11 @@ public final class LevelDbStateStore implements AutoCloseable {
   /** One LevelDB database directory, closed (and, once retired, deleted) when its last user releases it. */
   private static final class DbHandle {
     final Path dir;
-    final org.iq80.leveldb.DB db;
+    final DB db;
     private int refs = 1;
     private boolean retired;
 
-    DbHandle(Path dir, org.iq80.leveldb.DB db) {
+    DbHandle(Path dir, DB db) {
       this.dir = dir;
       this.db = db;
     }
@@ -456,6 +516,9 @@ public final class LevelDbStateStore implements AutoCloseable {
     void release() {
       boolean deleteAfterClose;
       synchronized (this) {
+        if (refs <= 0) {
+          throw new IllegalStateException("state machine database in " + dir + " released more often than retained");
+        }
         if (--refs > 0) {
           return;
         }
@@ -467,7 +530,7 @@ public final class LevelDbStateStore implements AutoCloseable {
         LOG.warn("closing the state machine database in {} failed", dir, e);
       }
       if (deleteAfterClose) {
-        deleteRecursively(dir);
+        LevelDbDirectory.deleteRecursively(dir);
       }
     }
   }

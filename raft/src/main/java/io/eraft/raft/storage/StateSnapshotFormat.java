@@ -94,11 +94,11 @@ final class StateSnapshotFormat {
   }
 
   /**
-   * Reads a whole snapshot, handing each pair to {@code sink}; returns the pair count.
+   * Reads a whole snapshot, handing each pair to {@code sink}.
    *
    * @throws IOException if the stream is truncated, has the wrong format, or fails its checksum
    */
-  static long read(InputStream in, PairSink sink) throws IOException {
+  static void read(InputStream in, PairSink sink) throws IOException {
     CRC32C crc = new CRC32C();
     InputStream buffered = new BufferedInputStream(in, 1 << 16);
     DataInputStream data = new DataInputStream(new ChecksummedInput(buffered, crc));
@@ -125,11 +125,13 @@ final class StateSnapshotFormat {
             + " declared; checksum " + Integer.toHexString(expected) + " computed, " + Integer.toHexString(actual)
             + " stored");
       }
-      return pairs;
     } catch (EOFException e) {
       throw new IOException("state snapshot is truncated", e);
     }
   }
+
+  /** Longer keys or values than any store holds mean a damaged stream, not a reason to allocate. */
+  private static final int MAX_LENGTH = 256 << 20;
 
   private static int readVarint(DataInputStream in) throws IOException {
     int value = 0;
@@ -137,7 +139,7 @@ final class StateSnapshotFormat {
       int b = in.readUnsignedByte();
       value |= (b & 0x7F) << shift;
       if ((b & 0x80) == 0) {
-        if (value < 0) {
+        if (value < 0 || value > MAX_LENGTH) {
           break;
         }
         return value;

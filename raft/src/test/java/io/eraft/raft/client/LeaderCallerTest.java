@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -73,8 +75,22 @@ class LeaderCallerTest {
     CompletionException e = assertThrows(CompletionException.class,
         () -> caller.call(attempt, LeaderCallerTest::notLeader, Duration.ofMillis(300)).join());
     ClusterUnavailableException failure = assertInstanceOf(ClusterUnavailableException.class, e.getCause());
-    assertEquals("no server answered within 300ms; tried 10.0.0.1:5001 (UNAVAILABLE: connection refused),"
+    assertEquals("no server gave a usable answer within 300ms; tried 10.0.0.1:5001 (UNAVAILABLE: connection refused),"
         + " 10.0.0.2:5002 (ErrWrongLeader)", failure.getMessage());
+  }
+
+  @Test
+  void aRequestEveryServerWouldRefuseFailsAtOnce() {
+    LeaderCaller<String> caller = new LeaderCaller<>(List.of("a", "b"), List.of("a:1", "b:1"), FAST, scheduler);
+    LeaderCaller.Attempt<String, String> attempt = (server, timeout) -> {
+      tried.add(server);
+      return CompletableFuture.failedFuture(Status.RESOURCE_EXHAUSTED.withDescription("message too large")
+          .asRuntimeException());
+    };
+    CompletionException e = assertThrows(CompletionException.class,
+        () -> caller.call(attempt, LeaderCallerTest::notLeader, Duration.ofSeconds(10)).join());
+    assertInstanceOf(StatusRuntimeException.class, e.getCause());
+    assertEquals(List.of("a"), tried);
   }
 
   @Test

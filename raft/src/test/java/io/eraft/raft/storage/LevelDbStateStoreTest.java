@@ -168,6 +168,38 @@ class LevelDbStateStoreTest {
     assertTrue(e.getMessage().contains("is corrupt"), e.getMessage());
   }
 
+  @Test
+  void closingTwiceAndClosingASnapshotTwiceAreHarmless() throws IOException {
+    LevelDbStateStore store = LevelDbStateStore.open(dir);
+    store.write(batch -> batch.put(bytes("k"), bytes("v")), new SnapshotMeta(1, 1));
+    SnapshotSource copy = store.openSnapshot();
+    store.close();
+    store.close();
+    assertTrue(copy.data().readAllBytes().length > 0, "an open snapshot keeps the database readable");
+    copy.close();
+    copy.close();
+  }
+
+  @Test
+  void applyingAnIndexAgainIsRefused() {
+    try (LevelDbStateStore store = LevelDbStateStore.open(dir)) {
+      store.write(batch -> batch.put(bytes("k"), bytes("1")), new SnapshotMeta(5, 1));
+      assertThrows(IllegalStateException.class,
+          () -> store.write(batch -> batch.put(bytes("k"), bytes("2")), new SnapshotMeta(5, 1)));
+      assertArrayEquals(bytes("1"), store.get(bytes("k")));
+    }
+  }
+
+  @Test
+  void aStoreWhoseCreationCrashedBeforeCurrentWasWrittenOpens() throws IOException {
+    Files.createDirectories(dir.resolve("db-000001"));
+    Files.writeString(dir.resolve("CURRENT.tmp"), "db-0000");
+    try (LevelDbStateStore store = LevelDbStateStore.open(dir)) {
+      assertEquals(SnapshotMeta.EMPTY, store.applied());
+    }
+    assertEquals("db-000001", Files.readString(dir.resolve("CURRENT")).trim());
+  }
+
   private static List<String> databases(Path root) throws IOException {
     try (Stream<Path> entries = Files.list(root)) {
       return entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("db-")).sorted().toList();
