@@ -74,7 +74,7 @@ public final class Clerk {
     long deadlineNanos = System.nanoTime() + deadline.toNanos(); // queueing behind earlier commands counts
     CompletableFuture<String> result = tail.handle((ignored, error) -> null)
         .thenCompose(ignored -> client.caller().call((endpoint, timeout) -> endpoint.command(request, timeout),
-            KvClient::retryReason, Duration.ofNanos(deadlineNanos - System.nanoTime())))
+            KvClient::retryReason, deadlineNanos, deadline))
         .thenApply(Clerk::valueOf);
     tail = result;
     return result;

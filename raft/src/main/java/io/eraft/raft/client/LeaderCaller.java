@@ -81,7 +81,17 @@ public final class LeaderCaller<E> {
    * @param retryReason why a reply does not count (e.g. "ErrWrongLeader"), or null if it does
    */
   public <T> CompletableFuture<T> call(Attempt<E, T> attempt, Function<T, String> retryReason, Duration deadline) {
-    Call<T> call = new Call<>(attempt, retryReason, System.nanoTime() + deadline.toNanos(), deadline);
+    return call(attempt, retryReason, System.nanoTime() + deadline.toNanos(), deadline);
+  }
+
+  /**
+   * As {@link #call(Attempt, Function, Duration)}, with a deadline fixed earlier (e.g. when the
+   * request was queued): {@code deadlineNanos} on {@link System#nanoTime}'s clock, and the
+   * {@code budget} it was computed from, for the error message.
+   */
+  public <T> CompletableFuture<T> call(Attempt<E, T> attempt, Function<T, String> retryReason, long deadlineNanos,
+      Duration budget) {
+    Call<T> call = new Call<>(attempt, retryReason, deadlineNanos, budget);
     call.next(leader.get());
     return call.result;
   }

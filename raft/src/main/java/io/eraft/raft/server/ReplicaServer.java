@@ -2,6 +2,7 @@ package io.eraft.raft.server;
 
 import io.eraft.raft.RaftConfig;
 import io.eraft.raft.RaftNode;
+import io.eraft.raft.RaftStatus;
 import io.eraft.raft.StateMachine;
 import io.eraft.raft.storage.LevelDbLogStore;
 import io.eraft.raft.storage.LevelDbStateStore;
@@ -105,7 +106,9 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
       Server server = listen(address, transportOptions, transport, services.apply(node, stateMachine));
       opened.add(() -> server.shutdownNow());
       node.start();
+      RaftStatus status = node.status();
       LOG.atInfo().addKeyValue("id", config.id()).addKeyValue("address", address).addKeyValue("dataDir", dir)
+          .addKeyValue("appliedIndex", status.lastApplied()).addKeyValue("lastLogIndex", status.lastLogIndex())
           .log("replica serving");
       return new ReplicaServer<>(node, stateMachine, store, server, address);
     } catch (IOException | RuntimeException e) {

@@ -63,7 +63,7 @@ public final class LevelDbLogStore extends CachedLogStore {
     DB db = LevelDbDirectory.open(WHAT, dir, LevelDbDirectory.options(CompressionType.NONE));
     try {
       LevelDbLogStore store = new LevelDbLogStore(dir, db, load(dir, db));
-      LOG.atInfo()
+      LOG.atDebug()
           .addKeyValue("dir", dir)
           .addKeyValue("firstIndex", store.firstIndex())
           .addKeyValue("lastIndex", store.lastIndex())

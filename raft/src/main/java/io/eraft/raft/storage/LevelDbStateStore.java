@@ -115,7 +115,7 @@ public final class LevelDbStateStore implements AutoCloseable {
       }
       SnapshotMeta applied = readApplied(handle);
       removeOtherDatabases(root, liveName);
-      LOG.atInfo().addKeyValue("dir", liveDir).addKeyValue("appliedIndex", applied.index())
+      LOG.atDebug().addKeyValue("dir", liveDir).addKeyValue("appliedIndex", applied.index())
           .log("opened state machine");
       return new LevelDbStateStore(root, handle, applied);
     } catch (RuntimeException e) {

@@ -1,0 +1,86 @@
+package io.eraft.cli;
+
+import io.eraft.kvraft.client.KvException;
+import io.eraft.raft.client.ClusterUnavailableException;
+import io.eraft.raft.storage.StorageException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * Runs a binary's picocli command with the conventions every binary shares: Go-style single-dash
+ * long flags next to {@code --flags}, and every error as one line on stderr, prefixed with the
+ * command's name, with the exit codes of {@link ExitCode}. Only an error no one anticipated (a
+ * bug) prints a stack trace.
+ */
+public final class Cli {
+  private Cli() {}
+
+  /** Runs {@code command} on {@code args} and exits the JVM with its status. */
+  public static void main(Object command, String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    int status = execute(command, out, err, args);
+    out.flush();
+    err.flush();
+    System.exit(status);
+  }
+
+  /** Runs {@code command} on {@code args}, writing to {@code out} and {@code err}; returns the exit status. */
+  public static int execute(Object command, PrintWriter out, PrintWriter err, String... args) {
+    return commandLine(command, out, err).execute(args);
+  }
+
+  /** The configured {@link CommandLine} of {@code command}, for running it or, in tests, only parsing. */
+  public static CommandLine commandLine(Object command, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(command);
+    cli.setOut(out);
+    cli.setErr(err);
+    // Go's flag package knows no clustered short options; "-id" is one flag, never "-i -d".
+    cli.setPosixClusteredShortOptionsAllowed(false);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    // eRaft's "-op get" names an operation that is also a subcommand; it is the flag's value.
+    cli.setAllowSubcommandsAsOptionParameters(true);
+    cli.setParameterExceptionHandler((e, args) -> usageError(e));
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof ParameterException usage) {
+        return usageError(usage); // a flag's value found wrong by the command itself
+      }
+      String name = commandLine.getCommandSpec().root().name();
+      PrintWriter errors = commandLine.getErr();
+      String line = describe(e);
+      if (line == null) {
+        errors.println(name + ": unexpected error (a bug; please report it with this trace): " + e);
+        e.printStackTrace(errors);
+      } else {
+        errors.println(name + ": " + line);
+      }
+      return ExitCode.FAILURE;
+    });
+    return cli;
+  }
+
+  /** One line naming the command, the problem and where the usage is; nothing was done. */
+  private static int usageError(ParameterException e) {
+    String name = e.getCommandLine().getCommandSpec().qualifiedName();
+    e.getCommandLine().getErr().println(name + ": " + oneLine(e.getMessage()) + " (see '" + name + " --help')");
+    return ExitCode.USAGE;
+  }
+
+  /** The one line for a failure an operator can act on, or null for anything else. */
+  private static String describe(Exception e) {
+    if (e instanceof CommandFailure || e instanceof ClusterUnavailableException || e instanceof StorageException
+        || e instanceof IOException) {
+      return oneLine(e.getMessage());
+    }
+    if (e instanceof KvException refused) {
+      return "the cluster refused the request: " + oneLine(refused.getMessage());
+    }
+    return null;
+  }
+
+  private static String oneLine(String message) {
+    return String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", "; ");
+  }
+}

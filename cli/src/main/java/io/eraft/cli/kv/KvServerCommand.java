@@ -1,0 +1,168 @@
+package io.eraft.cli.kv;
+
+import io.eraft.cli.ByteSizeConverter;
+import io.eraft.cli.Cli;
+import io.eraft.cli.CommandFailure;
+import io.eraft.cli.DurationConverter;
+import io.eraft.cli.Logging;
+import io.eraft.cli.RaftOptions;
+import io.eraft.kvraft.server.KvReplica;
+import io.eraft.kvraft.server.KvServerOptions;
+import io.eraft.kvraft.server.KvStateMachine;
+import io.eraft.raft.RaftConfig;
+import io.eraft.raft.server.GroupAddresses;
+import io.eraft.raft.server.ReplicaServer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import java.util.stream.LongStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kvserver}: one replica of a kvraft cluster (eRaft's {@code cmd/kvserver}). Takes eRaft's
+ * flags ({@code -id}, {@code -addrs}, {@code -db}, Go style or with two dashes), prints eRaft's
+ * {@code Server <id> starting at <addr>} once it serves, and runs until SIGTERM/SIGINT, when it
+ * stops Raft and closes its stores. Unlike eRaft, each node defaults to its own data directory,
+ * and every startup problem is one line on stderr and a non-zero exit.
+ */
+@Command(name = "kvserver", sortOptions = false, usageHelpAutoWidth = true,
+    defaultValueProvider = KvServerCommand.Defaults.class,
+    description = "Runs one replica of a kvraft cluster: Raft and kvraftpb.KVService on one gRPC port.%n"
+        + "Flags may be written Go style (-id 0, -id=0) or with two dashes (--id 0).",
+    footer = {"", "Exit status: 0 after a clean stop (SIGTERM/SIGINT); 1 if the server cannot start (port in use,"
+        + " data directory locked or corrupt) or stopped after a storage failure; 2 for a usage error.",
+        "", "Example (three nodes on one machine):",
+        "  kvserver -id 0 &  kvserver -id 1 &  kvserver -id 2 &",
+        "  kvclient put greeting hello"})
+public final class KvServerCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(KvServerCommand.class);
+  /** eRaft's default address list, shared by {@code kvserver} and {@code kvclient}. */
+  public static final String DEFAULT_ADDRS = "localhost:5001,localhost:5002,localhost:5003";
+  private static final Duration FAILURE_POLL = Duration.ofSeconds(1);
+
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-id", "--id"}, defaultValue = "0", paramLabel = "<id>",
+      description = "This server's position in -addrs, from 0 (default: ${DEFAULT-VALUE}).")
+  int id;
+
+  @Option(names = {"-addrs", "--addrs"}, defaultValue = DEFAULT_ADDRS, paramLabel = "<host:port,...>",
+      description = "Every server's address, comma-separated; a server's id is its position"
+          + " (default: ${DEFAULT-VALUE}).")
+  String addrs;
+
+  @Option(names = {"-db", "--db"}, paramLabel = "<dir>",
+      description = "Data directory: Raft log, state machine, snapshot staging (default: data/kvserver-<id>).")
+  Path db;
+
+  @Mixin RaftOptions raft;
+
+  @Option(names = "--max-value-bytes", converter = ByteSizeConverter.class, paramLabel = "<size>",
+      description = "Largest value a Put or Append may carry; larger ones are refused with ErrValueTooLarge"
+          + " (default: ${DEFAULT-VALUE}).")
+  long maxValueBytes;
+
+  @Option(names = "--max-key-bytes", converter = ByteSizeConverter.class, paramLabel = "<size>",
+      description = "Largest key a request may name; larger ones are refused with ErrBadRequest"
+          + " (default: ${DEFAULT-VALUE}).")
+  long maxKeyBytes;
+
+  @Option(names = "--execute-timeout", converter = DurationConverter.class, paramLabel = "<duration>",
+      description = "How long a request waits for its outcome before answering ErrTimeout; the client then"
+          + " retries (default: ${DEFAULT-VALUE}).")
+  Duration executeTimeout;
+
+  @Option(names = "--log-level", defaultValue = "INFO", paramLabel = "<level>",
+      description = "OFF, ERROR, WARN, INFO, DEBUG or TRACE; logs go to stderr (default: ${DEFAULT-VALUE}).")
+  Logging.LogLevel logLevel;
+
+  @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  public static void main(String[] args) {
+    Cli.main(new KvServerCommand(), args);
+  }
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    Logging.configure(logLevel);
+    List<String> addresses = usage(() -> GroupAddresses.parse("-addrs", addrs));
+    if (id < 0 || id >= addresses.size()) {
+      throw new ParameterException(spec.commandLine(), "-id " + id + " is not a position in -addrs, which lists "
+          + addresses.size() + " servers: use an id from 0 to " + (addresses.size() - 1));
+    }
+    Path dataDir = db != null ? db : Path.of("data", "kvserver-" + id);
+    RaftConfig config = usage(() -> raft.applyTo(RaftConfig.builder())
+        .id(id)
+        .peers(LongStream.range(0, addresses.size()).boxed().toList())
+        .dataDir(dataDir)
+        .build());
+    KvServerOptions options = usage(() -> KvServerOptions.DEFAULTS
+        .withMaxValueBytes(belowTwoGiB("--max-value-bytes", maxValueBytes))
+        .withMaxKeyBytes(belowTwoGiB("--max-key-bytes", maxKeyBytes))
+        .withExecuteTimeout(executeTimeout));
+    // Metrics stay in this process until the server exposes them (--metrics-port): a composite
+    // registry without members records nothing.
+    ReplicaServer<KvStateMachine> replica = KvReplica.start(config, addresses, options, new CompositeMeterRegistry());
+    return serve(replica);
+  }
+
+  /** Runs until a signal (the shutdown hook closes the replica) or a fail-stop of the node. */
+  private int serve(ReplicaServer<KvStateMachine> replica) throws InterruptedException {
+    Thread onSignal = new Thread(() -> {
+      LOG.info("stopping on signal");
+      replica.close();
+    }, "kvserver-shutdown");
+    Runtime.getRuntime().addShutdownHook(onSignal);
+    spec.commandLine().getOut().printf("Server %d starting at %s%n", id, replica.address());
+    spec.commandLine().getOut().flush();
+    while (true) {
+      String failure = replica.node().status().failure();
+      if (failure != null) {
+        Runtime.getRuntime().removeShutdownHook(onSignal);
+        replica.close();
+        throw new CommandFailure("server " + id + " stopped after a failure (" + failure
+            + "): fix the cause, then restart it");
+      }
+      Thread.sleep(FAILURE_POLL.toMillis());
+    }
+  }
+
+  /** A size flag as an int: gRPC messages, and so keys and values, stay below 2 GiB. */
+  private int belowTwoGiB(String flag, long bytes) {
+    if (bytes > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(flag + " " + bytes + " is larger than the largest gRPC message (2GiB - 1)");
+    }
+    return (int) bytes;
+  }
+
+  private <T> T usage(Supplier<T> parse) {
+    try {
+      return parse.get();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  /** Defaults of the Raft flags (from {@code RaftConfig}) and of the KV limits (from {@code KvServerOptions}). */
+  public static final class Defaults extends RaftOptions.Defaults {
+    public Defaults() {
+      super(Map.of(
+          "--max-value-bytes", ByteSizeConverter.format(KvServerOptions.DEFAULTS.maxValueBytes()),
+          "--max-key-bytes", ByteSizeConverter.format(KvServerOptions.DEFAULTS.maxKeyBytes()),
+          "--execute-timeout", DurationConverter.format(KvServerOptions.DEFAULTS.executeTimeout())));
+    }
+  }
+}

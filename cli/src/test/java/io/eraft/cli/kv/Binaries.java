@@ -1,0 +1,147 @@
+package io.eraft.cli.kv;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Runs the launchers in {@code cli/bin} (and so the fat jars) as separate processes, as a user
+ * would, and tracks every process it starts so a test can stop them all by PID.
+ */
+final class Binaries implements AutoCloseable {
+  /** A liveness guard, never a speed requirement: what a single command may take on a loaded machine. */
+  static final Duration COMMAND_LIMIT = Duration.ofSeconds(60);
+
+  private final Path bin = Path.of(System.getProperty("eraft.cli.bin", "bin")).toAbsolutePath();
+  private final Path logs;
+  private final List<Server> servers = new ArrayList<>();
+  private int launched;
+
+  Binaries(Path logs) {
+    this.logs = logs;
+  }
+
+  /** What a finished command printed, and how long it took. */
+  record Result(int exit, String stdout, String stderr, Duration took) {
+    List<String> stderrLines() {
+      return stderr.lines().toList();
+    }
+
+    @Override
+    public String toString() {
+      return "exit " + exit + " after " + took.toMillis() + " ms\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+    }
+  }
+
+  /** Runs {@code bin/<binary> args...} to completion (killed, and the test failed, past {@link #COMMAND_LIMIT}). */
+  Result run(String binary, String... args) throws IOException, InterruptedException {
+    int n = ++launched;
+    Path out = logs.resolve(binary + "-" + n + ".out");
+    Path err = logs.resolve(binary + "-" + n + ".err");
+    long start = System.nanoTime();
+    Process p = builder(binary, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    try {
+      if (!p.waitFor(COMMAND_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        fail(binary + " " + String.join(" ", args) + " did not finish within " + COMMAND_LIMIT);
+      }
+    } finally {
+      p.destroyForcibly();
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    return new Result(p.exitValue(), Files.readString(out), Files.readString(err), took);
+  }
+
+  /** Starts {@code bin/kvserver args...} in the background; {@link #close} stops it if the test did not. */
+  Server startServer(String... args) throws IOException {
+    int n = ++launched;
+    Path out = logs.resolve("kvserver-" + n + ".out");
+    Path err = logs.resolve("kvserver-" + n + ".err");
+    Process p = builder("kvserver", args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Server server = new Server(p, out, err);
+    servers.add(server);
+    return server;
+  }
+
+  private ProcessBuilder builder(String binary, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(bin.resolve(binary).toString());
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    if (binary.equals("kvserver")) {
+      // Three servers and the clients share two cores: small heaps, and no C2 compiler threads
+      // competing with them (kvclient runs with its launcher's defaults, already this lean).
+      pb.environment().put("JAVA_OPTS", "-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1");
+    }
+    return pb;
+  }
+
+  /** A kvserver process. The launcher execs java, so this process's PID is the server's. */
+  static final class Server {
+    final Process process;
+    final Path stdout;
+    final Path stderr;
+
+    Server(Process process, Path stdout, Path stderr) {
+      this.process = process;
+      this.stdout = stdout;
+      this.stderr = stderr;
+    }
+
+    /** Waits until stdout holds {@code line}, failing if the process exits first or the limit passes. */
+    void awaitStdout(String line) throws IOException, InterruptedException {
+      awaitOutput(text -> text.contains(line), "print '" + line.strip() + "'");
+    }
+
+    void awaitOutput(Predicate<String> ready, String what) throws IOException, InterruptedException {
+      long deadline = System.nanoTime() + COMMAND_LIMIT.toNanos();
+      while (!ready.test(Files.readString(stdout, StandardCharsets.UTF_8))) {
+        if (!process.isAlive()) {
+          fail("kvserver (pid " + process.pid() + ") exited with " + process.exitValue() + " before it did "
+              + what + "; stderr:\n" + Files.readString(stderr));
+        }
+        if (System.nanoTime() > deadline) {
+          fail("kvserver (pid " + process.pid() + ") did not " + what + " within " + COMMAND_LIMIT);
+        }
+        Thread.sleep(50);
+      }
+    }
+
+    /** kill -9. */
+    void kill() throws InterruptedException {
+      process.destroyForcibly();
+      process.waitFor(COMMAND_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** SIGTERM, then SIGKILL if it has not stopped within the limit; returns the exit status. */
+    int stop() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(COMMAND_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        process.waitFor();
+      }
+      return process.exitValue();
+    }
+
+    String stderrText() throws IOException {
+      return Files.readString(stderr);
+    }
+  }
+
+  /** Stops every server this instance started that is still running, each by its PID. */
+  @Override
+  public void close() throws InterruptedException {
+    for (Server s : servers) {
+      if (s.process.isAlive()) {
+        s.stop();
+      }
+    }
+  }
+}

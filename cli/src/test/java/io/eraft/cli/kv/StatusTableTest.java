@@ -1,0 +1,23 @@
+package io.eraft.cli.kv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.eraft.kvraft.client.NodeStatus;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The table eRaft's kvclient prints, byte for byte: Go's %-Ns pads with spaces, trailing ones included. */
+class StatusTableTest {
+  @Test
+  void onlineAndOfflineRowsUseERaftsFormats() {
+    String table = StatusTable.render(List.of(
+        new NodeStatus(0, "localhost:5001", "Leader", 3, 120, 121, 4096),
+        new NodeStatus(1, "localhost:5002", NodeStatus.OFFLINE, 0, 0, 0, 0)));
+    String expected = ""
+        + "ID    Address                   Role            Term       Applied    Commit          Storage(B)     \n"
+        + "-".repeat(100) + "\n"
+        + "0     localhost:5001            Leader          3          120        121             4096           \n"
+        + "1     localhost:5002            Offline         -          -          -               -              \n";
+    assertEquals(expected, table);
+  }
+}
