@@ -19,7 +19,8 @@ import java.util.concurrent.CompletionException;
  * call fails with {@link ClusterUnavailableException} naming the servers tried, and its command
  * may or may not have been applied.
  *
- * <p>Thread-safe; the async methods never block.
+ * <p>Thread-safe; the async methods never block. Their futures complete on a network thread: do
+ * not block in a callback (call the synchronous methods only from your own threads).
  */
 public final class Clerk {
   private static final SecureRandom IDS = new SecureRandom();
