@@ -26,8 +26,11 @@ public final class SimSeeds implements TestWatcher {
     System.err.println(replayHint(test, seed, context.getTestClass().map(Class::getPackageName)));
   }
 
-  static String replayHint(String test, long seed, Optional<String> module) {
-    return "SIMULATION FAILED with seed " + seed + "; replay with:\n  mvn -B -pl raft -am test -Dtest='" + test
+  /** The replay command; the Maven module is the package's third part ({@code io.eraft.<module>}). */
+  static String replayHint(String test, long seed, Optional<String> packageName) {
+    String module = packageName.map(p -> p.split("\\.")).filter(parts -> parts.length > 2).map(parts -> parts[2])
+        .orElse("raft");
+    return "SIMULATION FAILED with seed " + seed + "; replay with:\n  mvn -B -pl " + module + " -am test -Dtest='" + test
         + "' -Draft.sim.seed=" + seed + " -Dsurefire.failIfNoSpecifiedTests=false -Dsim.log.level=INFO";
   }
 }
