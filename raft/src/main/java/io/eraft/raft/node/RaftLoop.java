@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class RaftLoop<R> {
   private static final Logger LOG = LoggerFactory.getLogger(RaftLoop.class);
   private static final int MAX_DRAIN = 8192;
+  /** Log entries dropped per compaction step (see {@link #compactStep}). */
+  private static final long COMPACTION_STEP_ENTRIES = 4096;
 
   private record Proposal<R>(ByteString command, CompletableFuture<R> future) {}
 
@@ -61,6 +63,9 @@ public final class RaftLoop<R> {
   private final PendingProposals<R> proposals;
   private final NodeMetrics metrics;
   private final long compactionRetainEntries;
+  /** Where the log is being compacted to, a step at a time (raft-loop thread only). */
+  private long compactionTarget;
+  private boolean compactionStepQueued;
   private final int maxQueuedProposals;
   private final Consumer<Throwable> onFailure;
 
@@ -350,10 +355,29 @@ public final class RaftLoop<R> {
    * (at or below the commit index), the writer only writes above it.
    */
   private void compact(long durableIndex) {
-    long target = durableIndex - compactionRetainEntries;
-    if (target > log.snapshotMeta().index() && target <= log.lastIndex()) {
-      log.compact(target);
-      LOG.debug("node {} compacted its log through {}", id, target);
+    compactionTarget = Math.max(compactionTarget, durableIndex - compactionRetainEntries);
+    if (!compactionStepQueued) {
+      compactStep();
+    }
+  }
+
+  /**
+   * Drops at most {@link #COMPACTION_STEP_ENTRIES} entries, then queues the next step behind the
+   * work already waiting: deleting a whole threshold's worth of entries at once is one huge
+   * LevelDB batch that would stall heartbeats and commits for about a second.
+   */
+  private void compactStep() {
+    compactionStepQueued = false;
+    long from = log.snapshotMeta().index();
+    long through = Math.min(compactionTarget, Math.min(from + COMPACTION_STEP_ENTRIES, log.lastIndex()));
+    if (through <= from) {
+      return; // done, or a snapshot install already dropped these entries
+    }
+    log.compact(through);
+    LOG.debug("node {} compacted its log through {}", id, through);
+    if (through < compactionTarget) {
+      compactionStepQueued = true;
+      inbox.add((Runnable) this::compactStep);
     }
   }
 
