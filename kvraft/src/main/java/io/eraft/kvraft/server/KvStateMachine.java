@@ -9,6 +9,7 @@ import io.eraft.raft.SnapshotSource;
 import io.eraft.raft.StateMachine;
 import io.eraft.raft.core.Entry;
 import io.eraft.raft.core.SnapshotMeta;
+import io.eraft.raft.storage.DuplicateTable;
 import io.eraft.raft.storage.LevelDbStateStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,7 @@ public final class KvStateMachine implements StateMachine<CommandResponse> {
   private static final CommandResponse OK = KvError.OK.reply("");
 
   private final LevelDbStateStore store;
-  private final DuplicateTable duplicates = new DuplicateTable();
+  private final DuplicateTable<CommandResponse> duplicates = new DuplicateTable<>(CommandResponse.parser());
 
   public KvStateMachine(LevelDbStateStore store) {
     this.store = store;
@@ -44,7 +45,7 @@ public final class KvStateMachine implements StateMachine<CommandResponse> {
   public List<CommandResponse> apply(List<Entry> entries) {
     List<CommandResponse> results = new ArrayList<>(entries.size());
     Map<String, String> written = new HashMap<>();
-    Map<Long, DuplicateTable.LastCommand> recorded = new HashMap<>();
+    DuplicateTable<CommandResponse>.Batch recorded = duplicates.newBatch();
     Entry last = entries.get(entries.size() - 1);
     store.write(batch -> {
       for (Entry e : entries) {
@@ -56,15 +57,14 @@ public final class KvStateMachine implements StateMachine<CommandResponse> {
   }
 
   private CommandResponse applyOne(CommandRequest command, WriteBatch batch, Map<String, String> written,
-      Map<Long, DuplicateTable.LastCommand> recorded) {
+      DuplicateTable<CommandResponse>.Batch recorded) {
     if (command.getOp() == Op.GET) {
       String value = current(command.getKey(), written);
       return value == null ? KvError.ERR_NO_KEY.reply("") : KvError.OK.reply(value);
     }
-    DuplicateTable.LastCommand previous = recorded.getOrDefault(command.getClientId(),
-        duplicates.get(command.getClientId()));
-    if (previous != null && command.getCommandId() <= previous.commandId()) {
-      return previous.reply();
+    CommandResponse previous = recorded.replyTo(command.getClientId(), command.getCommandId());
+    if (previous != null) {
+      return previous;
     }
     String key = command.getKey();
     String value = command.getValue();
@@ -74,9 +74,7 @@ public final class KvStateMachine implements StateMachine<CommandResponse> {
     }
     batch.put(dataKey(key), value.getBytes(StandardCharsets.UTF_8));
     written.put(key, value);
-    DuplicateTable.LastCommand applied = new DuplicateTable.LastCommand(command.getCommandId(), OK);
-    DuplicateTable.record(batch, command.getClientId(), applied);
-    recorded.put(command.getClientId(), applied);
+    recorded.record(batch, command.getClientId(), command.getCommandId(), OK);
     return OK;
   }
 
