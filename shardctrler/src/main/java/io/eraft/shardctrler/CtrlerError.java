@@ -1,0 +1,41 @@
+package io.eraft.shardctrler;
+
+import io.eraft.proto.shardctrlerpb.CommandResponse;
+import io.eraft.shardctrler.config.ConfigCodec;
+import io.eraft.shardctrler.config.ShardConfig;
+
+/**
+ * The {@code err} strings of {@code shardctrlerpb.CommandResponse}: eRaft's three, plus
+ * {@code ErrBadRequest} for commands eRaft would accept and mishandle (the reason is in the new
+ * {@code detail} field).
+ */
+public enum CtrlerError {
+  OK("OK"),
+  ERR_WRONG_LEADER("ErrWrongLeader"),
+  ERR_TIMEOUT("ErrTimeout"),
+  ERR_BAD_REQUEST("ErrBadRequest");
+
+  /** eRaft answers every non-Query command with an empty config: number 0, ten 0 shards, no groups. */
+  private static final CommandResponse.Builder EMPTY = CommandResponse.newBuilder()
+      .setConfig(ConfigCodec.toProto(ShardConfig.INITIAL));
+
+  private final String wire;
+
+  CtrlerError(String wire) {
+    this.wire = wire;
+  }
+
+  public String wire() {
+    return wire;
+  }
+
+  /** A reply with this error, eRaft's empty config and {@code detail}. */
+  public CommandResponse reply(String detail) {
+    return EMPTY.clone().setErr(wire).setDetail(detail).build();
+  }
+
+  /** A successful Query's reply. */
+  public static CommandResponse config(ShardConfig config) {
+    return CommandResponse.newBuilder().setErr(OK.wire).setConfig(ConfigCodec.toProto(config)).build();
+  }
+}

@@ -1,0 +1,161 @@
+package io.eraft.shardctrler.server;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.eraft.proto.shardctrlerpb.CommandRequest;
+import io.eraft.proto.shardctrlerpb.CommandResponse;
+import io.eraft.proto.shardctrlerpb.Config;
+import io.eraft.proto.shardctrlerpb.Op;
+import io.eraft.raft.SnapshotSource;
+import io.eraft.raft.StateMachine;
+import io.eraft.raft.core.Entry;
+import io.eraft.raft.core.SnapshotMeta;
+import io.eraft.raft.storage.DuplicateTable;
+import io.eraft.raft.storage.LevelDbStateStore;
+import io.eraft.shardctrler.CtrlerError;
+import io.eraft.shardctrler.config.ConfigCodec;
+import io.eraft.shardctrler.config.ConfigCommands;
+import io.eraft.shardctrler.config.ShardConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The controller's state machine on a {@link LevelDbStateStore}: the whole config history, one
+ * record per config ({@code 'g' + num}), written in the same batch as the applied index and the
+ * duplicate table, so a restarted replica never re-executes a Join and never renumbers configs
+ * (eRaft does, ERAFT-SPEC §9 item 1). Each log entry is a {@code shardctrlerpb.CommandRequest}; an
+ * invalid one changes nothing and is answered {@code ErrBadRequest} with the reason, identically on
+ * every replica. Applies run on the apply thread; {@link #config} and {@link #latest} on any.
+ */
+public final class ConfigStateMachine implements StateMachine<CommandResponse> {
+  private static final byte CONFIG_PREFIX = 'g';
+
+  private final LevelDbStateStore store;
+  private final DuplicateTable<CommandResponse> duplicates = new DuplicateTable<>(CommandResponse.parser());
+  private volatile ShardConfig latest;
+
+  public ConfigStateMachine(LevelDbStateStore store) {
+    this.store = store;
+    reload();
+  }
+
+  private void reload() {
+    duplicates.reload(store);
+    ShardConfig[] last = {ShardConfig.INITIAL};
+    store.forEach(new byte[] {CONFIG_PREFIX}, (key, value) -> last[0] = decodeConfig(value));
+    latest = last[0];
+  }
+
+  @Override
+  public List<CommandResponse> apply(List<Entry> entries) {
+    List<CommandResponse> results = new ArrayList<>(entries.size());
+    DuplicateTable<CommandResponse>.Batch recorded = duplicates.newBatch();
+    Map<Long, ShardConfig> written = new HashMap<>();
+    ShardConfig[] current = {latest};
+    Entry last = entries.get(entries.size() - 1);
+    store.write(batch -> {
+      for (Entry e : entries) {
+        if (e.isNoop()) {
+          results.add(null);
+          continue;
+        }
+        CommandRequest command = decode(e);
+        if (command.getOp() == Op.QUERY) {
+          results.add(CtrlerError.config(config(command.getNum(), current[0], written)));
+          continue;
+        }
+        CommandResponse previous = recorded.replyTo(command.getClientId(), command.getCommandId());
+        if (previous != null) {
+          results.add(previous);
+          continue;
+        }
+        String invalid = ConfigCommands.invalidReason(command, current[0]);
+        CommandResponse reply;
+        if (invalid != null) {
+          reply = CtrlerError.ERR_BAD_REQUEST.reply(invalid);
+        } else {
+          current[0] = ConfigCommands.execute(command, current[0]);
+          written.put(current[0].num(), current[0]);
+          batch.put(configKey(current[0].num()), ConfigCodec.toProto(current[0]).toByteArray());
+          reply = CtrlerError.OK.reply("");
+        }
+        recorded.record(batch, command.getClientId(), command.getCommandId(), reply);
+        results.add(reply);
+      }
+    }, new SnapshotMeta(last.index(), last.term()));
+    latest = current[0];
+    duplicates.remember(recorded);
+    return results;
+  }
+
+  /** The latest config. */
+  public ShardConfig latest() {
+    return latest;
+  }
+
+  /** eRaft's Query: config {@code num}, or the latest if {@code num} is negative or past it. */
+  public ShardConfig config(long num) {
+    return config(num, latest, Map.of());
+  }
+
+  private ShardConfig config(long num, ShardConfig newest, Map<Long, ShardConfig> unwritten) {
+    if (num < 0 || num >= newest.num()) {
+      return newest;
+    }
+    if (unwritten.containsKey(num)) {
+      return unwritten.get(num);
+    }
+    byte[] value = store.get(configKey(num));
+    return value == null ? ShardConfig.INITIAL : decodeConfig(value);
+  }
+
+  /** The recorded reply if this command was already applied, else null. */
+  public CommandResponse duplicateReply(long clientId, long commandId) {
+    return duplicates.replyTo(clientId, commandId);
+  }
+
+  public long sizeBytes() {
+    return store.sizeBytes();
+  }
+
+  @Override
+  public SnapshotMeta applied() {
+    return store.syncApplied();
+  }
+
+  @Override
+  public SnapshotSource openSnapshot() {
+    return store.openSnapshot();
+  }
+
+  @Override
+  public void installSnapshot(SnapshotMeta meta, InputStream data) throws IOException {
+    store.install(meta, data);
+    reload();
+  }
+
+  private static CommandRequest decode(Entry e) {
+    try {
+      return CommandRequest.parseFrom(e.data());
+    } catch (InvalidProtocolBufferException ex) {
+      throw new IllegalStateException("log entry " + e.index() + " is not a controller command", ex);
+    }
+  }
+
+  private static ShardConfig decodeConfig(byte[] value) {
+    try {
+      return ConfigCodec.fromProto(Config.parseFrom(value));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a stored config is corrupt", e);
+    }
+  }
+
+  /** Big-endian, so configs iterate in number order. */
+  private static byte[] configKey(long num) {
+    return ByteBuffer.allocate(9).put(CONFIG_PREFIX).putLong(num).array();
+  }
+}
