@@ -5,15 +5,11 @@ import io.eraft.proto.kvraftpb.CommandRequest;
 import io.eraft.proto.kvraftpb.CommandResponse;
 import io.eraft.proto.kvraftpb.GetStatusResponse;
 import io.eraft.proto.kvraftpb.Op;
-import io.eraft.raft.ProposalFailedException;
 import io.eraft.raft.RaftNode;
 import io.eraft.raft.RaftStatus;
+import io.eraft.raft.server.RequestFailure;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One KV replica's request path (eRaft's {@code KVServer.Command}), independent of the wire: Put
@@ -23,8 +19,6 @@ import org.slf4j.LoggerFactory;
  * blocks; futures complete on Raft's apply thread or a timer thread.
  */
 public final class KvServer {
-  private static final Logger LOG = LoggerFactory.getLogger(KvServer.class);
-
   private final RaftNode<CommandResponse> node;
   private final KvStateMachine machine;
   private final KvServerOptions options;
@@ -88,17 +82,10 @@ public final class KvServer {
 
   /** eRaft answers every failure with one of its error strings, never with a gRPC error. */
   private static CommandResponse failureReply(Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    if (cause instanceof ProposalFailedException failed) {
-      return switch (failed.reason()) {
-        case NOT_LEADER, LEADERSHIP_LOST -> KvError.ERR_WRONG_LEADER.reply("");
-        case OUTCOME_UNKNOWN, OVERLOADED, STOPPED -> KvError.ERR_TIMEOUT.reply("");
-      };
-    }
-    if (!(cause instanceof TimeoutException)) {
-      LOG.warn("KV request failed unexpectedly; answering ErrTimeout", cause);
-    }
-    return KvError.ERR_TIMEOUT.reply("");
+    return switch (RequestFailure.of(error)) {
+      case WRONG_LEADER -> KvError.ERR_WRONG_LEADER.reply("");
+      case TIMEOUT -> KvError.ERR_TIMEOUT.reply("");
+    };
   }
 
   /** eRaft's GetStatus: id, role, term, last applied, commit index, bytes on disk (log and state). */

@@ -1,0 +1,80 @@
+package io.eraft.shardctrler.server;
+
+import io.eraft.proto.shardctrlerpb.CommandRequest;
+import io.eraft.proto.shardctrlerpb.CommandResponse;
+import io.eraft.proto.shardctrlerpb.GetStatusResponse;
+import io.eraft.proto.shardctrlerpb.Op;
+import io.eraft.raft.RaftNode;
+import io.eraft.raft.RaftStatus;
+import io.eraft.raft.server.RequestFailure;
+import io.eraft.shardctrler.CtrlerError;
+import io.eraft.shardctrler.config.ConfigCommands;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One controller replica's request path. Query is linearizable through ReadIndex and never touches
+ * the log, so the ShardKV groups' polling costs no disk (eRaft logs every Query, ERAFT-SPEC §9 item
+ * 11). Join, Leave and Move are checked against the latest config after a ReadIndex (so the check
+ * sees every committed change) and proposed only if valid; the state machine checks again when
+ * applying, which settles two concurrent commands that were each valid alone. Never blocks.
+ */
+public final class CtrlerServer {
+  private final RaftNode<CommandResponse> node;
+  private final ConfigStateMachine machine;
+  private final Duration executeTimeout;
+
+  public CtrlerServer(RaftNode<CommandResponse> node, ConfigStateMachine machine, Duration executeTimeout) {
+    this.node = node;
+    this.machine = machine;
+    this.executeTimeout = executeTimeout;
+  }
+
+  public CompletableFuture<CommandResponse> command(CommandRequest request) {
+    CompletableFuture<CommandResponse> outcome;
+    try {
+      outcome = request.getOp() == Op.QUERY ? query(request.getNum()) : change(request);
+    } catch (RuntimeException e) {
+      outcome = CompletableFuture.failedFuture(e);
+    }
+    return outcome.orTimeout(executeTimeout.toNanos(), TimeUnit.NANOSECONDS).exceptionally(CtrlerServer::failureReply);
+  }
+
+  private CompletableFuture<CommandResponse> query(long num) {
+    return node.readIndex().thenApply(readPoint -> CtrlerError.config(machine.config(num)));
+  }
+
+  private CompletableFuture<CommandResponse> change(CommandRequest request) {
+    CommandResponse applied = machine.duplicateReply(request.getClientId(), request.getCommandId());
+    if (applied != null) {
+      return CompletableFuture.completedFuture(applied);
+    }
+    return node.readIndex().thenCompose(readPoint -> {
+      String invalid = ConfigCommands.invalidReason(request, machine.latest());
+      return invalid != null
+          ? CompletableFuture.completedFuture(CtrlerError.ERR_BAD_REQUEST.reply(invalid))
+          : node.propose(request.toByteString());
+    });
+  }
+
+  private static CommandResponse failureReply(Throwable error) {
+    return switch (RequestFailure.of(error)) {
+      case WRONG_LEADER -> CtrlerError.ERR_WRONG_LEADER.reply("");
+      case TIMEOUT -> CtrlerError.ERR_TIMEOUT.reply("");
+    };
+  }
+
+  /** eRaft's GetStatus: id, role, term, last applied, commit index, bytes on disk (log and state). */
+  public GetStatusResponse status() {
+    RaftStatus s = node.status();
+    return GetStatusResponse.newBuilder()
+        .setId(s.id())
+        .setState(s.role().displayName())
+        .setTerm(s.term())
+        .setLastApplied(s.lastApplied())
+        .setCommitIndex(s.commitIndex())
+        .setStorageSize(s.storageBytes() + machine.sizeBytes())
+        .build();
+  }
+}

@@ -1,0 +1,159 @@
+package io.eraft.shardctrler.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.eraft.proto.shardctrlerpb.CommandRequest;
+import io.eraft.proto.shardctrlerpb.CommandResponse;
+import io.eraft.proto.shardctrlerpb.Op;
+import io.eraft.proto.shardctrlerpb.Servers;
+import io.eraft.proto.shardctrlerpb.ShardCtrlerServiceGrpc;
+import io.eraft.raft.RaftConfig;
+import io.eraft.raft.cluster.FreePorts;
+import io.eraft.raft.cluster.LocalRaftCluster;
+import io.eraft.raft.server.ReplicaServer;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three controller replicas over real gRPC, LevelDB and fsync, driven with a stub generated from eRaft's proto. */
+class CtrlerReplicaGrpcTest {
+  private static final int N = 3;
+
+  @TempDir Path dir;
+  private final List<String> addresses = new ArrayList<>();
+  private final List<ReplicaServer<ConfigStateMachine>> replicas = new ArrayList<>();
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private long commandId;
+
+  @BeforeEach
+  void startCluster() throws IOException {
+    for (int i = 0; i < N; i++) {
+      addresses.add("127.0.0.1:" + FreePorts.pick());
+      replicas.add(null);
+    }
+    for (int i = 0; i < N; i++) {
+      start(i);
+      channels.add(NettyChannelBuilder.forTarget(addresses.get(i)).usePlaintext().build());
+    }
+  }
+
+  private void start(int i) throws IOException {
+    RaftConfig config = RaftConfig.builder()
+        .id(i)
+        .peers(LongStream.range(0, N).boxed().toList())
+        .dataDir(dir.resolve("node" + i))
+        .heartbeatInterval(Duration.ofMillis(50))
+        .electionTimeout(Duration.ofMillis(500))
+        .build();
+    replicas.set(i, CtrlerReplica.start(config, addresses, CtrlerReplica.EXECUTE_TIMEOUT, new SimpleMeterRegistry()));
+  }
+
+  @AfterEach
+  void stopCluster() {
+    channels.forEach(ManagedChannel::shutdownNow);
+    replicas.stream().filter(r -> r != null).forEach(ReplicaServer::close);
+  }
+
+  private int leader() throws InterruptedException {
+    int[] found = {-1};
+    LocalRaftCluster.awaitCondition(() -> {
+      for (int i = 0; i < N; i++) {
+        if (replicas.get(i).node().status().isLeader()) {
+          found[0] = i;
+          return true;
+        }
+      }
+      return false;
+    });
+    return found[0];
+  }
+
+  private CommandResponse send(CommandRequest.Builder request) throws InterruptedException {
+    CommandRequest stamped = request.setClientId(77).setCommandId(commandId++).build();
+    CommandResponse[] reply = new CommandResponse[1];
+    LocalRaftCluster.awaitCondition(() -> {
+      try {
+        reply[0] = ShardCtrlerServiceGrpc.newBlockingStub(channels.get(leader())).command(stamped);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      return !reply[0].getErr().equals("ErrWrongLeader") && !reply[0].getErr().equals("ErrTimeout");
+    });
+    return reply[0];
+  }
+
+  private static CommandRequest.Builder join(int gid) {
+    return CommandRequest.newBuilder().setOp(Op.JOIN)
+        .putServers(gid, Servers.newBuilder().addServers("10.0.0." + gid + ":6001").build());
+  }
+
+  private static CommandRequest.Builder query(int num) {
+    return CommandRequest.newBuilder().setOp(Op.QUERY).setNum(num);
+  }
+
+  @Test
+  void joinMoveLeaveAndQueryAsEraft() throws InterruptedException {
+    assertEquals("OK", send(join(1)).getErr());
+    assertEquals("OK", send(join(2)).getErr());
+    assertEquals("OK", send(CommandRequest.newBuilder().setOp(Op.MOVE).setShard(9).setGid(2)).getErr());
+    assertEquals(List.of(2, 2, 2, 2, 2, 1, 1, 1, 1, 2), send(query(-1)).getConfig().getShardsList());
+    assertEquals(List.of(1, 1, 1, 1, 1, 1, 1, 1, 1, 1), send(query(1)).getConfig().getShardsList());
+    assertEquals("OK", send(CommandRequest.newBuilder().setOp(Op.LEAVE).addGids(2)).getErr());
+    CommandResponse latest = send(query(100));
+    assertEquals(4, latest.getConfig().getNum());
+    assertEquals(List.of("10.0.0.1:6001"), latest.getConfig().getGroupsMap().get(1).getServersList());
+  }
+
+  @Test
+  void invalidCommandsNeverEnterTheLogAndTheClusterKeepsServing() throws InterruptedException {
+    send(join(1));
+    long lastIndex = replicas.get(leader()).node().status().lastLogIndex();
+    CommandResponse outOfRange = send(CommandRequest.newBuilder().setOp(Op.MOVE).setShard(10).setGid(1));
+    assertEquals("ErrBadRequest", outOfRange.getErr());
+    assertEquals("shard 10 is out of range [0, 9]", outOfRange.getDetail());
+    assertEquals("ErrBadRequest", send(join(1)).getErr());
+    assertEquals("ErrBadRequest", send(CommandRequest.newBuilder().setOp(Op.LEAVE).addGids(5)).getErr());
+    assertEquals(lastIndex, replicas.get(leader()).node().status().lastLogIndex());
+    assertEquals("OK", send(join(2)).getErr());
+  }
+
+  @Test
+  void queriesDoNotGrowTheLog() throws InterruptedException {
+    send(join(1));
+    long lastIndex = replicas.get(leader()).node().status().lastLogIndex();
+    for (int i = 0; i < 50; i++) {
+      assertEquals(1, send(query(-1)).getConfig().getNum());
+    }
+    assertEquals(lastIndex, replicas.get(leader()).node().status().lastLogIndex());
+  }
+
+  /** eRaft re-executes commands at restart and renumbers configs (ERAFT-SPEC §9.1 item 1). */
+  @Test
+  void aWholeClusterRestartKeepsTheNumbering() throws InterruptedException, IOException {
+    send(join(1));
+    send(join(2));
+    for (int i = 0; i < N; i++) {
+      replicas.get(i).close();
+    }
+    for (int i = 0; i < N; i++) {
+      start(i);
+    }
+    CommandResponse latest = send(query(-1));
+    assertEquals(2, latest.getConfig().getNum());
+    assertEquals(List.of(2, 2, 2, 2, 2, 1, 1, 1, 1, 1), latest.getConfig().getShardsList());
+    LocalRaftCluster.awaitCondition(() -> replicas.stream()
+        .allMatch(r -> r.machine().latest().num() == 2 && r.node().status().lastApplied() >= 3));
+    assertTrue(replicas.stream().allMatch(r -> r.machine().config(1).shards().stream().allMatch(g -> g == 1)));
+  }
+}
