@@ -4,39 +4,31 @@ import io.eraft.kvraft.KvError;
 import io.eraft.proto.kvraftpb.CommandRequest;
 import io.eraft.proto.kvraftpb.CommandResponse;
 import io.eraft.proto.kvraftpb.Op;
+import io.eraft.raft.client.ClientSession;
 import io.eraft.raft.client.ClusterUnavailableException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * One client session of a KV cluster (eRaft's Clerk): a random 64-bit client id and increasing
- * command ids, so servers apply each command once however often it is retried. Commands run one
- * at a time in call order — a second call waits for the first — because the servers' duplicate
- * table assumes one outstanding command per client. Each call has a deadline (the client's default,
- * or given), counted from the call, time spent waiting for earlier commands included; past it the
- * call fails with {@link ClusterUnavailableException} naming the servers tried, and its command
- * may or may not have been applied.
+ * One client session of a KV cluster (eRaft's Clerk), with a {@link ClientSession}'s ids and
+ * one-at-a-time order. Each call has a deadline (the client's default, or given), counted from the
+ * call; past it the call fails with {@link ClusterUnavailableException} naming the servers tried,
+ * and its command may or may not have been applied.
  *
  * <p>Thread-safe; the async methods never block. Their futures complete on a network thread: do
  * not block in a callback (call the synchronous methods only from your own threads).
  */
 public final class Clerk {
-  private static final SecureRandom IDS = new SecureRandom();
-
   private final KvClient client;
-  private final long clientId;
-  private long nextCommandId; // guarded by this
-  private CompletableFuture<?> tail = CompletableFuture.completedFuture(null); // guarded by this
+  private final ClientSession session = new ClientSession();
 
   Clerk(KvClient client) {
     this.client = client;
-    this.clientId = IDS.nextLong() & Long.MAX_VALUE;
   }
 
   public long clientId() {
-    return clientId;
+    return session.clientId();
   }
 
   /** The value of {@code key}, or "" if it is absent (as eRaft). */
@@ -64,21 +56,18 @@ public final class Clerk {
     return send(Op.APPEND, key, value, deadline).thenApply(v -> null);
   }
 
-  private synchronized CompletableFuture<String> send(Op op, String key, String value, Duration deadline) {
-    CommandRequest request = CommandRequest.newBuilder()
-        .setOp(op)
-        .setKey(key)
-        .setValue(value)
-        .setClientId(clientId)
-        .setCommandId(nextCommandId++)
-        .build();
-    long deadlineNanos = System.nanoTime() + deadline.toNanos(); // queueing behind earlier commands counts
-    CompletableFuture<String> result = tail.handle((ignored, error) -> null)
-        .thenCompose(ignored -> client.caller().call((endpoint, timeout) -> endpoint.command(request, timeout),
-            KvClient::retryReason, deadlineNanos, deadline))
-        .thenApply(Clerk::valueOf);
-    tail = result;
-    return result;
+  private CompletableFuture<String> send(Op op, String key, String value, Duration deadline) {
+    return session.submit(deadline, (commandId, deadlineNanos) -> {
+      CommandRequest request = CommandRequest.newBuilder()
+          .setOp(op)
+          .setKey(key)
+          .setValue(value)
+          .setClientId(session.clientId())
+          .setCommandId(commandId)
+          .build();
+      return client.caller().call((endpoint, timeout) -> endpoint.command(request, timeout), KvClient::retryReason,
+          deadlineNanos, deadline);
+    }).thenApply(Clerk::valueOf);
   }
 
   private static String valueOf(CommandResponse reply) {
