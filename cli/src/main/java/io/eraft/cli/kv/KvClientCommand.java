@@ -7,7 +7,7 @@ import io.eraft.cli.ExitCode;
 import io.eraft.cli.Logging;
 import io.eraft.kvraft.client.Clerk;
 import io.eraft.kvraft.client.KvClient;
-import io.eraft.kvraft.client.NodeStatus;
+import io.eraft.raft.client.NodeStatus;
 import io.eraft.raft.client.RetryPolicy;
 import io.eraft.raft.server.GroupAddresses;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package io.eraft.cli.kv;
 
-import io.eraft.kvraft.client.NodeStatus;
+import io.eraft.raft.client.NodeStatus;
 import java.util.List;
 
 /** eRaft's {@code kvclient -op status} table, byte for byte (ERAFT-SPEC §5.3). */

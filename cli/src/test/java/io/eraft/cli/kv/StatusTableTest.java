@@ -2,7 +2,7 @@ package io.eraft.cli.kv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.eraft.kvraft.client.NodeStatus;
+import io.eraft.raft.client.NodeStatus;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

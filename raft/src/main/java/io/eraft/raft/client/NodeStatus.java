@@ -1,7 +1,7 @@
-package io.eraft.kvraft.client;
+package io.eraft.raft.client;
 
 /**
- * One server's row of {@code kvclient status}.
+ * One server's row of a status table ({@code kvclient status}, {@code shardctl status}).
  *
  * @param id the server's position in the address list
  * @param role eRaft's role string, or {@code "Offline"} if it did not answer
