@@ -8,7 +8,6 @@ import io.eraft.raft.client.ClientSession;
 import io.eraft.raft.client.ClusterUnavailableException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * One client session of a KV cluster (eRaft's Clerk), with a {@link ClientSession}'s ids and
@@ -33,15 +32,15 @@ public final class Clerk {
 
   /** The value of {@code key}, or "" if it is absent (as eRaft). */
   public String get(String key) {
-    return await(getAsync(key, client.deadline()));
+    return ClientSession.await(getAsync(key, client.deadline()));
   }
 
   public void put(String key, String value) {
-    await(putAsync(key, value, client.deadline()));
+    ClientSession.await(putAsync(key, value, client.deadline()));
   }
 
   public void append(String key, String value) {
-    await(appendAsync(key, value, client.deadline()));
+    ClientSession.await(appendAsync(key, value, client.deadline()));
   }
 
   public CompletableFuture<String> getAsync(String key, Duration deadline) {
@@ -76,16 +75,5 @@ public final class Clerk {
       return reply.getValue();
     }
     throw new KvException(err, reply.getValue());
-  }
-
-  private static <T> T await(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw e;
-    }
   }
 }

@@ -3,6 +3,7 @@ package io.eraft.raft.client;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * A client's identity towards a replicated service (eRaft's Clerk ids): a random 63-bit client id
@@ -27,6 +28,18 @@ public final class ClientSession {
 
   public long clientId() {
     return clientId;
+  }
+
+  /** Waits for a command's outcome, throwing its failure unwrapped (as the synchronous client methods do). */
+  public static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   /** Queues {@code command} behind the earlier ones, numbered after them. */

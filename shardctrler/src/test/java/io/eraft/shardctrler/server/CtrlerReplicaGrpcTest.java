@@ -1,6 +1,7 @@
 package io.eraft.shardctrler.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eraft.proto.shardctrlerpb.CommandRequest;
@@ -9,9 +10,15 @@ import io.eraft.proto.shardctrlerpb.Op;
 import io.eraft.proto.shardctrlerpb.Servers;
 import io.eraft.proto.shardctrlerpb.ShardCtrlerServiceGrpc;
 import io.eraft.raft.RaftConfig;
+import io.eraft.raft.client.NodeStatus;
+import io.eraft.raft.client.RetryPolicy;
 import io.eraft.raft.cluster.FreePorts;
 import io.eraft.raft.cluster.LocalRaftCluster;
 import io.eraft.raft.server.ReplicaServer;
+import io.eraft.shardctrler.client.CtrlerClerk;
+import io.eraft.shardctrler.client.CtrlerClient;
+import io.eraft.shardctrler.client.CtrlerException;
+import io.eraft.shardctrler.config.ShardConfig;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -20,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -136,6 +144,25 @@ class CtrlerReplicaGrpcTest {
       assertEquals(1, send(query(-1)).getConfig().getNum());
     }
     assertEquals(lastIndex, replicas.get(leader()).node().status().lastLogIndex());
+  }
+
+  @Test
+  void theClerkJoinsMovesLeavesAndQueries() {
+    try (CtrlerClient client = CtrlerClient.connect(addresses, RetryPolicy.DEFAULT, Duration.ofSeconds(30))) {
+      CtrlerClerk clerk = client.newClerk();
+      clerk.join(Map.of(1, List.of("a:1"), 2, List.of("b:1")));
+      clerk.move(0, 1);
+      assertEquals(1, clerk.query(-1).gidOf(0));
+      CtrlerException refused = assertThrows(CtrlerException.class, () -> clerk.move(10, 1));
+      assertEquals("ErrBadRequest: shard 10 is out of range [0, 9]", refused.getMessage());
+      clerk.leave(List.of(2));
+      ShardConfig latest = clerk.query(-1);
+      assertEquals(3, latest.num());
+      assertTrue(latest.shards().stream().allMatch(gid -> gid == 1));
+      assertEquals(List.of(1, 2), clerk.query(1).groups().keySet().stream().toList());
+      List<NodeStatus> status = client.status(Duration.ofSeconds(2));
+      assertEquals(1, status.stream().filter(s -> s.role().equals("Leader")).count());
+    }
   }
 
   /** eRaft re-executes commands at restart and renumbers configs (ERAFT-SPEC §9.1 item 1). */
