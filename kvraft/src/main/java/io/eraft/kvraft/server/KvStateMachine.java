@@ -5,14 +5,11 @@ import io.eraft.kvraft.KvError;
 import io.eraft.proto.kvraftpb.CommandRequest;
 import io.eraft.proto.kvraftpb.CommandResponse;
 import io.eraft.proto.kvraftpb.Op;
-import io.eraft.raft.SnapshotSource;
-import io.eraft.raft.StateMachine;
 import io.eraft.raft.core.Entry;
 import io.eraft.raft.core.SnapshotMeta;
 import io.eraft.raft.storage.DuplicateTable;
+import io.eraft.raft.storage.LevelDbStateMachine;
 import io.eraft.raft.storage.LevelDbStateStore;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,15 +26,19 @@ import org.iq80.leveldb.WriteBatch;
  * <p>Stored keys: {@code 'd' + key} for data, {@code 'c' + clientId} for the duplicate table.
  * Applies run on the node's apply thread; {@link #read} and {@link #duplicateReply} on any thread.
  */
-public final class KvStateMachine implements StateMachine<CommandResponse> {
+public final class KvStateMachine extends LevelDbStateMachine<CommandResponse> {
   private static final byte DATA_PREFIX = 'd';
   private static final CommandResponse OK = KvError.OK.reply("");
 
-  private final LevelDbStateStore store;
   private final DuplicateTable<CommandResponse> duplicates = new DuplicateTable<>(CommandResponse.parser());
 
   public KvStateMachine(LevelDbStateStore store) {
-    this.store = store;
+    super(store);
+    reload();
+  }
+
+  @Override
+  protected void reload() {
     duplicates.reload(store);
   }
 
@@ -105,26 +106,6 @@ public final class KvStateMachine implements StateMachine<CommandResponse> {
   /** Clients in the duplicate table. */
   public int clients() {
     return duplicates.size();
-  }
-
-  public long sizeBytes() {
-    return store.sizeBytes();
-  }
-
-  @Override
-  public SnapshotMeta applied() {
-    return store.syncApplied();
-  }
-
-  @Override
-  public SnapshotSource openSnapshot() {
-    return store.openSnapshot();
-  }
-
-  @Override
-  public void installSnapshot(SnapshotMeta meta, InputStream data) throws IOException {
-    store.install(meta, data);
-    duplicates.reload(store);
   }
 
   private static byte[] dataKey(String key) {

@@ -5,18 +5,15 @@ import io.eraft.proto.shardctrlerpb.CommandRequest;
 import io.eraft.proto.shardctrlerpb.CommandResponse;
 import io.eraft.proto.shardctrlerpb.Config;
 import io.eraft.proto.shardctrlerpb.Op;
-import io.eraft.raft.SnapshotSource;
-import io.eraft.raft.StateMachine;
 import io.eraft.raft.core.Entry;
 import io.eraft.raft.core.SnapshotMeta;
 import io.eraft.raft.storage.DuplicateTable;
+import io.eraft.raft.storage.LevelDbStateMachine;
 import io.eraft.raft.storage.LevelDbStateStore;
 import io.eraft.shardctrler.CtrlerError;
 import io.eraft.shardctrler.config.ConfigCodec;
 import io.eraft.shardctrler.config.ConfigCommands;
 import io.eraft.shardctrler.config.ShardConfig;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,19 +28,19 @@ import java.util.Map;
  * invalid one changes nothing and is answered {@code ErrBadRequest} with the reason, identically on
  * every replica. Applies run on the apply thread; {@link #config} and {@link #latest} on any.
  */
-public final class ConfigStateMachine implements StateMachine<CommandResponse> {
+public final class ConfigStateMachine extends LevelDbStateMachine<CommandResponse> {
   private static final byte CONFIG_PREFIX = 'g';
 
-  private final LevelDbStateStore store;
   private final DuplicateTable<CommandResponse> duplicates = new DuplicateTable<>(CommandResponse.parser());
   private volatile ShardConfig latest;
 
   public ConfigStateMachine(LevelDbStateStore store) {
-    this.store = store;
+    super(store);
     reload();
   }
 
-  private void reload() {
+  @Override
+  protected void reload() {
     duplicates.reload(store);
     ShardConfig[] last = {ShardConfig.INITIAL};
     store.forEach(new byte[] {CONFIG_PREFIX}, (key, value) -> last[0] = decodeConfig(value));
@@ -116,26 +113,6 @@ public final class ConfigStateMachine implements StateMachine<CommandResponse> {
   /** The recorded reply if this command was already applied, else null. */
   public CommandResponse duplicateReply(long clientId, long commandId) {
     return duplicates.replyTo(clientId, commandId);
-  }
-
-  public long sizeBytes() {
-    return store.sizeBytes();
-  }
-
-  @Override
-  public SnapshotMeta applied() {
-    return store.syncApplied();
-  }
-
-  @Override
-  public SnapshotSource openSnapshot() {
-    return store.openSnapshot();
-  }
-
-  @Override
-  public void installSnapshot(SnapshotMeta meta, InputStream data) throws IOException {
-    store.install(meta, data);
-    reload();
   }
 
   private static CommandRequest decode(Entry e) {
