@@ -33,14 +33,4 @@ public enum KvError {
   public CommandResponse reply(String value) {
     return CommandResponse.newBuilder().setErr(wire).setValue(value).build();
   }
-
-  /** The error with this wire string, or null for one this version does not know. */
-  public static KvError fromWire(String wire) {
-    for (KvError e : values()) {
-      if (e.wire.equals(wire)) {
-        return e;
-      }
-    }
-    return null;
-  }
 }

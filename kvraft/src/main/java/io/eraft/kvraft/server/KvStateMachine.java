@@ -103,11 +103,6 @@ public final class KvStateMachine extends LevelDbStateMachine<CommandResponse> {
     return duplicates.replyTo(clientId, commandId);
   }
 
-  /** Clients in the duplicate table. */
-  public int clients() {
-    return duplicates.size();
-  }
-
   private static byte[] dataKey(String key) {
     byte[] k = key.getBytes(StandardCharsets.UTF_8);
     byte[] stored = new byte[k.length + 1];

@@ -175,11 +175,6 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
     return machine;
   }
 
-  /** The port actually bound (differs from the address when it named port 0). */
-  public int port() {
-    return server.getPort();
-  }
-
   public String address() {
     return address;
   }

@@ -69,10 +69,6 @@ public final class DuplicateTable<R extends MessageLite> {
     });
   }
 
-  public int size() {
-    return latest.size();
-  }
-
   /** The duplicate-table side of one state-machine write batch. */
   public final class Batch {
     private final Map<Long, LastCommand<R>> recorded = new HashMap<>();
