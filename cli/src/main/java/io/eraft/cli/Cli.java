@@ -1,12 +1,12 @@
 package io.eraft.cli;
 
-import io.eraft.kvraft.client.KvException;
 import io.eraft.raft.client.ClusterUnavailableException;
+import io.eraft.raft.client.RequestRefusedException;
 import io.eraft.raft.storage.StorageException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /**
  * Runs a binary's picocli command with the conventions every binary shares: Go-style single-dash
@@ -74,7 +74,7 @@ public final class Cli {
         || e instanceof IOException) {
       return oneLine(e.getMessage());
     }
-    if (e instanceof KvException refused) {
+    if (e instanceof RequestRefusedException refused) {
       return "the cluster refused the request: " + oneLine(refused.getMessage());
     }
     return null;

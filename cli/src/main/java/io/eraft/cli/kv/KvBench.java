@@ -2,10 +2,11 @@ package io.eraft.cli.kv;
 
 import io.eraft.cli.CommandFailure;
 import io.eraft.cli.DurationConverter;
+import io.eraft.cli.OutputFormat;
 import io.eraft.cli.ExitCode;
 import io.eraft.kvraft.client.Clerk;
 import io.eraft.kvraft.client.KvClient;
-import io.eraft.kvraft.client.KvException;
+import io.eraft.raft.client.RequestRefusedException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Collections;
@@ -46,9 +47,6 @@ import picocli.CommandLine.Spec;
 final class KvBench implements Callable<Integer> {
   /** What each operation does; {@code mixed} is half gets, half puts. */
   enum Workload { PUT, GET, APPEND, MIXED }
-
-  /** Report format. */
-  enum Output { TEXT, JSON }
 
   private static final int VALUE_POOL = 64;
 
@@ -91,7 +89,7 @@ final class KvBench implements Callable<Integer> {
 
   @Option(names = "--output", defaultValue = "text", paramLabel = "<format>",
       description = "text or json (default: ${DEFAULT-VALUE}).")
-  Output output;
+  OutputFormat output;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -108,7 +106,7 @@ final class KvBench implements Callable<Integer> {
         long cpuBefore = processCpuNanos();
         Result result = checkRefusal(new Run(client, n, keyNames, values, duration, ops).execute());
         long cpuNanos = processCpuNanos() - cpuBefore;
-        spec.commandLine().getOut().print(output == Output.JSON ? json(n, result, cpuNanos) : text(n, result, cpuNanos));
+        spec.commandLine().getOut().print(output == OutputFormat.JSON ? json(n, result, cpuNanos) : text(n, result, cpuNanos));
         spec.commandLine().getOut().flush();
         failed += result.failed();
         lastFailure = result.failed() > 0 ? result.lastFailure() : lastFailure;
@@ -174,7 +172,7 @@ final class KvBench implements Callable<Integer> {
   /**
    * @param finished operations that finished while measuring, failed ones included
    */
-  private record Result(long finished, long failed, String lastFailure, KvException refused, double seconds,
+  private record Result(long finished, long failed, String lastFailure, RequestRefusedException refused, double seconds,
       Histogram latencies) {
     long succeeded() {
       return finished - failed;
@@ -213,7 +211,7 @@ final class KvBench implements Callable<Integer> {
     private final LongAdder failed = new LongAdder();
     private final AtomicLong finished = new AtomicLong();
     private final AtomicReference<String> lastFailure = new AtomicReference<>();
-    private final AtomicReference<KvException> refused = new AtomicReference<>();
+    private final AtomicReference<RequestRefusedException> refused = new AtomicReference<>();
     private final CountDownLatch idle;
     private final CountDownLatch opsReached = new CountDownLatch(1);
     private volatile boolean stopping;
@@ -294,7 +292,7 @@ final class KvBench implements Callable<Integer> {
 
     private void fail(Throwable error) {
       Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-      if (cause instanceof KvException refusal && refused.compareAndSet(null, refusal)) {
+      if (cause instanceof RequestRefusedException refusal && refused.compareAndSet(null, refusal)) {
         finish();
       }
       failed.increment();

@@ -6,6 +6,7 @@ import io.eraft.proto.kvraftpb.CommandResponse;
 import io.eraft.proto.kvraftpb.Op;
 import io.eraft.raft.client.ClientSession;
 import io.eraft.raft.client.ClusterUnavailableException;
+import io.eraft.raft.client.RequestRefusedException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -74,6 +75,6 @@ public final class Clerk {
     if (KvError.OK.wire().equals(err) || KvError.ERR_NO_KEY.wire().equals(err)) {
       return reply.getValue();
     }
-    throw new KvException(err, reply.getValue());
+    throw new RequestRefusedException(err, reply.getValue());
   }
 }

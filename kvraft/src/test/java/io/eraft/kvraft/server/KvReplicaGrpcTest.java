@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eraft.kvraft.client.Clerk;
 import io.eraft.kvraft.client.KvClient;
-import io.eraft.kvraft.client.KvException;
 import io.eraft.proto.kvraftpb.CommandRequest;
 import io.eraft.proto.kvraftpb.CommandResponse;
 import io.eraft.proto.kvraftpb.KVServiceGrpc;
@@ -15,6 +14,7 @@ import io.eraft.proto.kvraftpb.Op;
 import io.eraft.raft.RaftConfig;
 import io.eraft.raft.client.ClusterUnavailableException;
 import io.eraft.raft.client.NodeStatus;
+import io.eraft.raft.client.RequestRefusedException;
 import io.eraft.raft.client.RetryPolicy;
 import io.eraft.raft.cluster.FreePorts;
 import io.eraft.raft.cluster.LocalRaftCluster;
@@ -141,7 +141,7 @@ class KvReplicaGrpcTest {
     Clerk clerk = client.newClerk();
     clerk.put("k", "small");
     long lastIndex = replicas.get(leader()).node().status().lastLogIndex();
-    KvException e = assertThrows(KvException.class, () -> clerk.put("k", "x".repeat(1001)));
+    RequestRefusedException e = assertThrows(RequestRefusedException.class, () -> clerk.put("k", "x".repeat(1001)));
     assertEquals("ErrValueTooLarge: value is 1001 bytes; the limit is 1000 (--max-value-bytes)", e.getMessage());
     assertEquals(lastIndex, replicas.get(leader()).node().status().lastLogIndex());
     assertEquals("small", clerk.get("k"));

@@ -6,6 +6,7 @@ import io.eraft.proto.shardctrlerpb.Op;
 import io.eraft.proto.shardctrlerpb.Servers;
 import io.eraft.raft.client.ClientSession;
 import io.eraft.raft.client.ClusterUnavailableException;
+import io.eraft.raft.client.RequestRefusedException;
 import io.eraft.shardctrler.CtrlerError;
 import io.eraft.shardctrler.config.ConfigCodec;
 import io.eraft.shardctrler.config.ShardConfig;
@@ -17,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One client session of the controller (eRaft's shardctrler Clerk), with a {@link ClientSession}'s
  * ids and one-at-a-time order and the same retries as the KV Clerk. Past its deadline a call fails
- * with {@link ClusterUnavailableException}; a refused command with {@link CtrlerException}.
+ * with {@link ClusterUnavailableException}; a refused command with {@link RequestRefusedException}.
  * Thread-safe; futures complete on a network thread (do not block in callbacks).
  */
 public final class CtrlerClerk {
@@ -66,7 +67,7 @@ public final class CtrlerClerk {
 
   private static CommandResponse checked(CommandResponse reply) {
     if (!CtrlerError.OK.wire().equals(reply.getErr())) {
-      throw new CtrlerException(reply.getErr(), reply.getDetail());
+      throw new RequestRefusedException(reply.getErr(), reply.getDetail());
     }
     return reply;
   }
