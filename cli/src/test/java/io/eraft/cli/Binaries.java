@@ -1,4 +1,4 @@
-package io.eraft.cli.kv;
+package io.eraft.cli;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -16,22 +16,22 @@ import java.util.function.Predicate;
  * Runs the launchers in {@code cli/bin} (and so the fat jars) as separate processes, as a user
  * would, and tracks every process it starts so a test can stop them all by PID.
  */
-final class Binaries implements AutoCloseable {
+public final class Binaries implements AutoCloseable {
   /** A liveness guard, never a speed requirement: what a single command may take on a loaded machine. */
-  static final Duration COMMAND_LIMIT = Duration.ofSeconds(60);
+  public static final Duration COMMAND_LIMIT = Duration.ofSeconds(60);
 
   private final Path bin = Path.of(System.getProperty("eraft.cli.bin", "bin")).toAbsolutePath();
   private final Path logs;
   private final List<Server> servers = new ArrayList<>();
   private int launched;
 
-  Binaries(Path logs) {
+  public Binaries(Path logs) {
     this.logs = logs;
   }
 
   /** What a finished command printed, and how long it took. */
-  record Result(int exit, String stdout, String stderr, Duration took) {
-    List<String> stderrLines() {
+  public record Result(int exit, String stdout, String stderr, Duration took) {
+    public List<String> stderrLines() {
       return stderr.lines().toList();
     }
 
@@ -42,7 +42,7 @@ final class Binaries implements AutoCloseable {
   }
 
   /** Runs {@code bin/<binary> args...} to completion (killed, and the test failed, past {@link #COMMAND_LIMIT}). */
-  Result run(String binary, String... args) throws IOException, InterruptedException {
+  public Result run(String binary, String... args) throws IOException, InterruptedException {
     int n = ++launched;
     Path out = logs.resolve(binary + "-" + n + ".out");
     Path err = logs.resolve(binary + "-" + n + ".err");
@@ -59,13 +59,20 @@ final class Binaries implements AutoCloseable {
     return new Result(p.exitValue(), Files.readString(out), Files.readString(err), took);
   }
 
-  /** Starts {@code bin/kvserver args...} in the background; {@link #close} stops it if the test did not. */
-  Server startServer(String... args) throws IOException {
+  /**
+   * Starts the server {@code bin/<binary> args...} in the background; {@link #close} stops it if the
+   * test did not.
+   */
+  public Server startServer(String binary, String... args) throws IOException {
     int n = ++launched;
-    Path out = logs.resolve("kvserver-" + n + ".out");
-    Path err = logs.resolve("kvserver-" + n + ".err");
-    Process p = builder("kvserver", args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    Server server = new Server(p, out, err);
+    Path out = logs.resolve(binary + "-" + n + ".out");
+    Path err = logs.resolve(binary + "-" + n + ".err");
+    ProcessBuilder pb = builder(binary, args);
+    // Three servers and the clients share two cores: small heaps, and no C2 compiler threads
+    // competing with them (the clients run with their launchers' defaults, already this lean).
+    pb.environment().put("JAVA_OPTS", "-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1");
+    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Server server = new Server(binary, p, out, err);
     servers.add(server);
     return server;
   }
@@ -74,54 +81,50 @@ final class Binaries implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(bin.resolve(binary).toString());
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    if (binary.equals("kvserver")) {
-      // Three servers and the clients share two cores: small heaps, and no C2 compiler threads
-      // competing with them (kvclient runs with its launcher's defaults, already this lean).
-      pb.environment().put("JAVA_OPTS", "-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1");
-    }
-    return pb;
+    return new ProcessBuilder(command);
   }
 
-  /** A kvserver process. The launcher execs java, so this process's PID is the server's. */
-  static final class Server {
-    final Process process;
-    final Path stdout;
-    final Path stderr;
+  /** A server process. The launcher execs java, so this process's PID is the server's. */
+  public static final class Server {
+    private final String binary;
+    private final Process process;
+    private final Path stdout;
+    private final Path stderr;
 
-    Server(Process process, Path stdout, Path stderr) {
+    Server(String binary, Process process, Path stdout, Path stderr) {
+      this.binary = binary;
       this.process = process;
       this.stdout = stdout;
       this.stderr = stderr;
     }
 
     /** Waits until stdout holds {@code line}, failing if the process exits first or the limit passes. */
-    void awaitStdout(String line) throws IOException, InterruptedException {
+    public void awaitStdout(String line) throws IOException, InterruptedException {
       awaitOutput(text -> text.contains(line), "print '" + line.strip() + "'");
     }
 
-    void awaitOutput(Predicate<String> ready, String what) throws IOException, InterruptedException {
+    private void awaitOutput(Predicate<String> ready, String what) throws IOException, InterruptedException {
       long deadline = System.nanoTime() + COMMAND_LIMIT.toNanos();
       while (!ready.test(Files.readString(stdout, StandardCharsets.UTF_8))) {
         if (!process.isAlive()) {
-          fail("kvserver (pid " + process.pid() + ") exited with " + process.exitValue() + " before it did "
+          fail(binary + " (pid " + process.pid() + ") exited with " + process.exitValue() + " before it did "
               + what + "; stderr:\n" + Files.readString(stderr));
         }
         if (System.nanoTime() > deadline) {
-          fail("kvserver (pid " + process.pid() + ") did not " + what + " within " + COMMAND_LIMIT);
+          fail(binary + " (pid " + process.pid() + ") did not " + what + " within " + COMMAND_LIMIT);
         }
         Thread.sleep(50);
       }
     }
 
     /** kill -9. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
       process.destroyForcibly();
       process.waitFor(COMMAND_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** SIGTERM, then SIGKILL if it has not stopped within the limit; returns the exit status. */
-    int stop() throws InterruptedException {
+    public int stop() throws InterruptedException {
       process.destroy();
       if (!process.waitFor(COMMAND_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
@@ -130,7 +133,7 @@ final class Binaries implements AutoCloseable {
       return process.exitValue();
     }
 
-    String stderrText() throws IOException {
+    public String stderrText() throws IOException {
       return Files.readString(stderr);
     }
   }

@@ -1,4 +1,4 @@
-package io.eraft.cli.kv;
+package io.eraft.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

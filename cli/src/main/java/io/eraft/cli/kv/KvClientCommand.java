@@ -1,15 +1,15 @@
 package io.eraft.cli.kv;
 
 import io.eraft.cli.Cli;
-import io.eraft.cli.CommandFailure;
+import io.eraft.cli.ClientFlags;
 import io.eraft.cli.DurationConverter;
 import io.eraft.cli.ExitCode;
 import io.eraft.cli.Logging;
+import io.eraft.cli.StatusTable;
 import io.eraft.kvraft.client.Clerk;
 import io.eraft.kvraft.client.KvClient;
 import io.eraft.raft.client.NodeStatus;
 import io.eraft.raft.client.RetryPolicy;
-import io.eraft.raft.server.GroupAddresses;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -125,26 +125,15 @@ public final class KvClientCommand implements Callable<Integer> {
     }
     out().print(StatusTable.render(rows));
     out().flush();
-    if (rows.stream().noneMatch(NodeStatus::online)) {
-      throw new CommandFailure("no server answered within " + DurationConverter.format(timeout)
-          + ": is the cluster running, and does -addrs name it?");
-    }
+    StatusTable.requireAnyOnline(rows, timeout, "-addrs");
     return ExitCode.OK;
   }
 
   /** Sets up logging and connects to -addrs; the caller closes the client. */
   KvClient connect() {
     Logging.configure(logLevel);
-    List<String> addresses;
-    try {
-      addresses = GroupAddresses.parse("-addrs", addrs);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new ParameterException(spec.commandLine(), "--timeout must be positive");
-    }
-    return KvClient.connect(addresses, RetryPolicy.DEFAULT, timeout);
+    List<String> addresses = ClientFlags.addresses(spec, "-addrs", addrs);
+    return KvClient.connect(addresses, RetryPolicy.DEFAULT, ClientFlags.timeout(spec, timeout));
   }
 
   private <T> T withClerk(Function<Clerk, T> request) {

@@ -2,15 +2,15 @@ package io.eraft.cli.kv;
 
 import io.eraft.cli.ByteSizeConverter;
 import io.eraft.cli.Cli;
-import io.eraft.cli.CommandFailure;
 import io.eraft.cli.DurationConverter;
 import io.eraft.cli.Logging;
 import io.eraft.cli.RaftOptions;
+import io.eraft.cli.ReplicaLauncher;
+import io.eraft.cli.Usage;
 import io.eraft.kvraft.server.KvReplica;
 import io.eraft.kvraft.server.KvServerOptions;
 import io.eraft.kvraft.server.KvStateMachine;
 import io.eraft.raft.RaftConfig;
-import io.eraft.raft.server.GroupAddresses;
 import io.eraft.raft.server.ReplicaServer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
@@ -19,15 +19,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
-import java.util.stream.LongStream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -47,10 +42,8 @@ import picocli.CommandLine.Spec;
         "  kvserver -id 0 &  kvserver -id 1 &  kvserver -id 2 &",
         "  kvclient put greeting hello"})
 public final class KvServerCommand implements Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(KvServerCommand.class);
   /** eRaft's default address list, shared by {@code kvserver} and {@code kvclient}. */
   public static final String DEFAULT_ADDRS = "localhost:5001,localhost:5002,localhost:5003";
-  private static final Duration FAILURE_POLL = Duration.ofSeconds(1);
 
   @Spec CommandSpec spec;
 
@@ -98,62 +91,25 @@ public final class KvServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     Logging.configure(logLevel);
-    List<String> addresses = usage(() -> GroupAddresses.parse("-addrs", addrs));
-    if (id < 0 || id >= addresses.size()) {
-      throw new ParameterException(spec.commandLine(), "-id " + id + " is not a position in -addrs, which lists "
-          + addresses.size() + " servers: use an id from 0 to " + (addresses.size() - 1));
-    }
-    Path dataDir = db != null ? db : Path.of("data", "kvserver-" + id);
-    RaftConfig config = usage(() -> raft.applyTo(RaftConfig.builder())
-        .id(id)
-        .peers(LongStream.range(0, addresses.size()).boxed().toList())
-        .dataDir(dataDir)
-        .build());
-    KvServerOptions options = usage(() -> KvServerOptions.DEFAULTS
+    List<String> addresses = ReplicaLauncher.addresses(spec, "-addrs", addrs, id);
+    RaftConfig config = ReplicaLauncher.raftConfig(spec, raft, id, addresses,
+        db != null ? db : Path.of("data", "kvserver-" + id));
+    KvServerOptions options = Usage.check(spec, () -> KvServerOptions.DEFAULTS
         .withMaxValueBytes(belowTwoGiB("--max-value-bytes", maxValueBytes))
         .withMaxKeyBytes(belowTwoGiB("--max-key-bytes", maxKeyBytes))
         .withExecuteTimeout(executeTimeout));
     // Metrics stay in this process until the server exposes them (--metrics-port): a composite
     // registry without members records nothing.
     ReplicaServer<KvStateMachine> replica = KvReplica.start(config, addresses, options, new CompositeMeterRegistry());
-    return serve(replica);
-  }
-
-  /** Runs until a signal (the shutdown hook closes the replica) or a fail-stop of the node. */
-  private int serve(ReplicaServer<KvStateMachine> replica) throws InterruptedException {
-    Thread onSignal = new Thread(() -> {
-      LOG.info("stopping on signal");
-      replica.close();
-    }, "kvserver-shutdown");
-    Runtime.getRuntime().addShutdownHook(onSignal);
-    spec.commandLine().getOut().printf("Server %d starting at %s%n", id, replica.address());
-    spec.commandLine().getOut().flush();
-    while (true) {
-      String failure = replica.node().status().failure();
-      if (failure != null) {
-        Runtime.getRuntime().removeShutdownHook(onSignal);
-        replica.close();
-        throw new CommandFailure("server " + id + " stopped after a failure (" + failure
-            + "): fix the cause, then restart it");
-      }
-      Thread.sleep(FAILURE_POLL.toMillis());
-    }
+    return ReplicaLauncher.serveUntilStopped(spec, replica, "Server " + id + " starting at " + replica.address());
   }
 
   /** A size flag as an int: gRPC messages, and so keys and values, stay below 2 GiB. */
-  private int belowTwoGiB(String flag, long bytes) {
+  private static int belowTwoGiB(String flag, long bytes) {
     if (bytes > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(flag + " " + bytes + " is larger than the largest gRPC message (2GiB - 1)");
     }
     return (int) bytes;
-  }
-
-  private <T> T usage(Supplier<T> parse) {
-    try {
-      return parse.get();
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-    }
   }
 
   /** Defaults of the Raft flags (from {@code RaftConfig}) and of the KV limits (from {@code KvServerOptions}). */

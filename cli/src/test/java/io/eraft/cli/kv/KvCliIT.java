@@ -3,9 +3,12 @@ package io.eraft.cli.kv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import io.eraft.cli.Binaries;
 import io.eraft.cli.ExitCode;
+import io.eraft.cli.StatusPoller;
+import io.eraft.cli.StatusTable;
+import io.eraft.raft.cluster.FreePorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,8 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,10 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the cluster's status; time bounds are liveness guards only.
  */
 class KvCliIT {
-  private static final String HEADER =
-      "ID    Address                   Role            Term       Applied    Commit          Storage(B)     ";
-  private static final Pattern ROW = Pattern.compile(
-      "(\\d+) +(\\S+) +(Leader|Follower|Candidate|PreCandidate|Offline) +(\\d+|-) +(\\d+|-) +(\\d+|-) +(\\d+|-) *");
   /** Generous for a request that may meet an election on a loaded machine. */
   private static final String REQUEST_TIMEOUT = "30s";
 
@@ -49,14 +46,11 @@ class KvCliIT {
     binaries.close();
   }
 
-  /** One row of {@code kvclient status}. */
-  private record Row(int id, String address, String role, String term, String applied, String commit) {}
-
   @Test
   void writesSurviveKillingTheLeaderAndReadBackExactly() throws Exception {
     List<String> addresses = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      addresses.add("127.0.0.1:" + freePort());
+      addresses.add("127.0.0.1:" + FreePorts.pick());
     }
     String addrs = String.join(",", addresses);
     List<Binaries.Server> servers = new ArrayList<>();
@@ -66,7 +60,7 @@ class KvCliIT {
     for (int i = 0; i < 3; i++) {
       servers.get(i).awaitStdout("Server " + i + " starting at " + addresses.get(i) + "\n");
     }
-    int leader = awaitLeader(addrs, -1);
+    int leader = status(addrs).awaitLeader(-1);
 
     Map<String, String> written = new LinkedHashMap<>();
     for (int i = 0; i < 4; i++) {
@@ -76,9 +70,9 @@ class KvCliIT {
 
     Binaries.Server killed = servers.get(leader);
     killed.kill();
-    int newLeader = awaitLeader(addrs, leader);
+    int newLeader = status(addrs).awaitLeader(leader);
     assertTrue(newLeader != leader);
-    List<String> lines = statusLines(addrs);
+    List<String> lines = status(addrs).lines();
     assertEquals(String.format(StatusTable.OFFLINE_ROW, leader, addresses.get(leader), "Offline", "-", "-", "-", "-"),
         lines.get(2 + leader), "the killed server's row");
 
@@ -95,9 +89,9 @@ class KvCliIT {
     // The killed node restarts from what it had fsynced and catches up.
     Binaries.Server restarted = startServer(leader, addrs);
     restarted.awaitStdout("Server " + leader + " starting at " + addresses.get(leader) + "\n");
-    long commit = Long.parseLong(rows(statusLines(addrs)).get(newLeader).commit());
-    awaitStatus(addrs, "server " + leader + " to apply up to " + commit, rows -> {
-      Row r = rows.get(leader);
+    long commit = Long.parseLong(StatusPoller.rows(status(addrs).lines()).get(newLeader).commit());
+    status(addrs).await("server " + leader + " to apply up to " + commit, rows -> {
+      StatusPoller.Row r = rows.get(leader);
       return !r.applied().equals("-") && Long.parseLong(r.applied()) >= commit;
     });
 
@@ -153,13 +147,13 @@ class KvCliIT {
   @Test
   void lockedDataDirectoryFailsWithOneLineAndLeavesTheDataAlone() throws Exception {
     Path data = dir.resolve("shared-db");
-    String first = "127.0.0.1:" + freePort();
-    Binaries.Server owner = binaries.startServer("-addrs", first, "-db", data.toString(),
+    String first = "127.0.0.1:" + FreePorts.pick();
+    Binaries.Server owner = binaries.startServer("kvserver", "-addrs", first, "-db", data.toString(),
         "--heartbeat-interval", "50ms", "--election-timeout", "300ms");
     owner.awaitStdout("Server 0 starting at " + first + "\n");
     put(first, "kept", "safe", true, new LinkedHashMap<>());
 
-    String second = "127.0.0.1:" + freePort();
+    String second = "127.0.0.1:" + FreePorts.pick();
     Binaries.Result r = binaries.run("kvserver", "-addrs", second, "-db", data.toString());
     assertEquals(ExitCode.FAILURE, r.exit(), r.toString());
     assertEquals(1, r.stderrLines().size(), r.toString());
@@ -173,7 +167,7 @@ class KvCliIT {
 
   @Test
   void unreachableClusterFailsPromptlyWithOneLine() throws Exception {
-    String nobody = "127.0.0.1:" + freePort();
+    String nobody = "127.0.0.1:" + FreePorts.pick();
     Binaries.Result r = binaries.run("kvclient", "--timeout", "1s", "-addrs", nobody, "put", "k", "v");
     assertEquals(ExitCode.FAILURE, r.exit(), r.toString());
     assertEquals(1, r.stderrLines().size(), r.toString());
@@ -187,15 +181,8 @@ class KvCliIT {
 
   // ---- helpers --------------------------------------------------------------------------------
 
-  /** A port on 127.0.0.1 that was free a moment ago (the OS hands out ephemeral ports round-robin). */
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
-  }
-
   private Binaries.Server startServer(int id, String addrs) throws IOException {
-    return binaries.startServer("-id", Integer.toString(id), "-addrs", addrs, "-db",
+    return binaries.startServer("kvserver", "-id", Integer.toString(id), "-addrs", addrs, "-db",
         dir.resolve("node-" + id).toString(), "--heartbeat-interval", "50ms", "--election-timeout", "500ms");
   }
 
@@ -228,61 +215,8 @@ class KvCliIT {
     assertEquals("Get(" + key + ") -> " + value + "\n", r.stdout(), r.toString());
   }
 
-  /** Runs kvclient status, checks the header and rule, returns every line. */
-  private List<String> statusLines(String addrs) throws Exception {
-    Binaries.Result r = binaries.run("kvclient", "status", "-addrs", addrs, "--timeout", "5s");
-    assertEquals(ExitCode.OK, r.exit(), r.toString());
-    List<String> lines = r.stdout().lines().toList();
-    assertEquals(HEADER, lines.get(0));
-    assertEquals("-".repeat(100), lines.get(1));
-    assertEquals(2 + addrs.split(",").length, lines.size(), r.toString());
-    return lines;
-  }
-
-  private static List<Row> rows(List<String> lines) {
-    List<Row> rows = new ArrayList<>();
-    for (String line : lines.subList(2, lines.size())) {
-      Matcher m = ROW.matcher(line);
-      if (!m.matches()) {
-        fail("status row does not match eRaft's format: '" + line + "'");
-      }
-      Row row = new Row(Integer.parseInt(m.group(1)), m.group(2), m.group(3), m.group(4), m.group(5), m.group(6));
-      String format = row.role().equals("Offline") ? StatusTable.OFFLINE_ROW : StatusTable.ONLINE_ROW;
-      String rendered = row.role().equals("Offline")
-          ? String.format(format, row.id(), row.address(), row.role(), "-", "-", "-", "-")
-          : String.format(format, row.id(), row.address(), row.role(), Long.parseLong(row.term()),
-              Long.parseLong(row.applied()), Long.parseLong(row.commit()), Long.parseLong(m.group(7)));
-      assertEquals(rendered, line, "status row padding");
-      rows.add(row);
-    }
-    return rows;
-  }
-
-  /** Polls status until exactly one server other than {@code excluded} leads; returns its id. */
-  private int awaitLeader(String addrs, int excluded) throws Exception {
-    int[] leader = {-1};
-    awaitStatus(addrs, "a leader other than " + excluded, rows -> {
-      List<Row> leaders = rows.stream().filter(r -> r.role().equals("Leader")).toList();
-      if (leaders.size() == 1 && leaders.get(0).id() != excluded) {
-        leader[0] = leaders.get(0).id();
-        return true;
-      }
-      return false;
-    });
-    return leader[0];
-  }
-
-  private void awaitStatus(String addrs, String what, java.util.function.Predicate<List<Row>> done)
-      throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    List<String> last = List.of();
-    while (System.nanoTime() < deadline) {
-      last = statusLines(addrs);
-      if (done.test(rows(last))) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    fail("no " + what + " within 90 s; last status:\n" + String.join("\n", last));
+  private StatusPoller status(String addrs) {
+    return new StatusPoller(() -> binaries.run("kvclient", "status", "-addrs", addrs, "--timeout", "5s"),
+        addrs.split(",").length);
   }
 }

@@ -1,0 +1,102 @@
+package io.eraft.cli.ctrler;
+
+import io.eraft.cli.Cli;
+import io.eraft.cli.DurationConverter;
+import io.eraft.cli.Logging;
+import io.eraft.cli.RaftOptions;
+import io.eraft.cli.ReplicaLauncher;
+import io.eraft.cli.Usage;
+import io.eraft.raft.RaftConfig;
+import io.eraft.raft.server.ReplicaServer;
+import io.eraft.shardctrler.server.ConfigStateMachine;
+import io.eraft.shardctrler.server.CtrlerReplica;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code shardctrler}: one replica of the configuration cluster (eRaft's {@code cmd/shardctrler},
+ * built there as {@code shardctrlerserver}). Takes eRaft's flags ({@code -id}, {@code -cluster},
+ * {@code -db}), logs eRaft's {@code ShardCtrler server <id> listening on <addr>} line (to stdout)
+ * once it serves, and runs until SIGTERM/SIGINT. Unlike eRaft, {@code -db} is the node's directory
+ * as given (eRaft appends {@code _<id>}), and each node defaults to its own.
+ */
+@Command(name = "shardctrler", sortOptions = false, usageHelpAutoWidth = true,
+    defaultValueProvider = ShardCtrlerCommand.Defaults.class,
+    description = "Runs one replica of the shard controller: Raft and shardctrlerpb.ShardCtrlerService on one gRPC"
+        + " port.%nFlags may be written Go style (-id 0, -id=0) or with two dashes (--id 0).",
+    footer = {"", "Exit status: 0 after a clean stop (SIGTERM/SIGINT); 1 if the server cannot start (port in use,"
+        + " data directory locked or corrupt) or stopped after a storage failure; 2 for a usage error.",
+        "", "Example (three nodes on one machine):",
+        "  shardctrler -id 0 &  shardctrler -id 1 &  shardctrler -id 2 &",
+        "  shardctl join 100=127.0.0.1:6001,127.0.0.1:6002,127.0.0.1:6003"})
+public final class ShardCtrlerCommand implements Callable<Integer> {
+  /** eRaft's default controller addresses, shared by {@code shardctrler} and {@code shardctl}. */
+  public static final String DEFAULT_CLUSTER = "127.0.0.1:50051,127.0.0.1:50052,127.0.0.1:50053";
+
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-id", "--id"}, defaultValue = "0", paramLabel = "<id>",
+      description = "This server's position in -cluster, from 0 (default: ${DEFAULT-VALUE}).")
+  int id;
+
+  @Option(names = {"-cluster", "--cluster"}, defaultValue = DEFAULT_CLUSTER, paramLabel = "<host:port,...>",
+      description = "Every controller's address, comma-separated; a server's id is its position"
+          + " (default: ${DEFAULT-VALUE}).")
+  String cluster;
+
+  @Option(names = {"-db", "--db"}, paramLabel = "<dir>",
+      description = "Data directory: Raft log, config history, snapshot staging"
+          + " (default: data/shardctrler-<id>).")
+  Path db;
+
+  @Mixin RaftOptions raft;
+
+  @Option(names = "--execute-timeout", converter = DurationConverter.class, paramLabel = "<duration>",
+      description = "How long a request waits for its outcome before answering ErrTimeout; the client then"
+          + " retries (default: ${DEFAULT-VALUE}).")
+  Duration executeTimeout;
+
+  @Option(names = "--log-level", defaultValue = "INFO", paramLabel = "<level>",
+      description = "OFF, ERROR, WARN, INFO, DEBUG or TRACE; logs go to stderr (default: ${DEFAULT-VALUE}).")
+  Logging.LogLevel logLevel;
+
+  @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  public static void main(String[] args) {
+    Cli.main(new ShardCtrlerCommand(), args);
+  }
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    Logging.configure(logLevel);
+    List<String> addresses = ReplicaLauncher.addresses(spec, "-cluster", cluster, id);
+    RaftConfig config = ReplicaLauncher.raftConfig(spec, raft, id, addresses,
+        db != null ? db : Path.of("data", "shardctrler-" + id));
+    if (executeTimeout.isNegative() || executeTimeout.isZero()) {
+      throw Usage.error(spec, "--execute-timeout must be positive, got " + DurationConverter.format(executeTimeout));
+    }
+    // Metrics stay in this process until the server exposes them (--metrics-port).
+    ReplicaServer<ConfigStateMachine> replica =
+        CtrlerReplica.start(config, addresses, executeTimeout, new CompositeMeterRegistry());
+    return ReplicaLauncher.serveUntilStopped(spec, replica,
+        "ShardCtrler server " + id + " listening on " + replica.address());
+  }
+
+  /** Defaults of the Raft flags (from {@code RaftConfig}) and of the execute timeout (eRaft's). */
+  public static final class Defaults extends RaftOptions.Defaults {
+    public Defaults() {
+      super(Map.of("--execute-timeout", DurationConverter.format(CtrlerReplica.EXECUTE_TIMEOUT)));
+    }
+  }
+}
