@@ -27,8 +27,8 @@ addrs="127.0.0.1:$base,127.0.0.1:$((base + 1)),127.0.0.1:$((base + 2))"
 
 cluster_dir=$(mktemp -d "${TMPDIR:-/tmp}/eraft-kv-bench.XXXXXX")
 export ERAFT_CLUSTER_DIR=$cluster_dir ERAFT_ADDRS=$addrs
-trap '"$repo/scripts/local-cluster.sh" clean >/dev/null' EXIT
-"$repo/scripts/local-cluster.sh" start >/dev/null
+trap '"$repo/scripts/local-cluster.sh" clean kv >/dev/null' EXIT
+"$repo/scripts/local-cluster.sh" start kv >/dev/null
 echo "cluster: 3 kvservers at $addrs (data in $cluster_dir, fsync on)"
 
 # One client JVM measures every count in turn, after one warm-up: the servers' and the

@@ -1,32 +1,51 @@
 #!/usr/bin/env bash
-# A 3-node kvserver cluster on this machine, in the background, for trying kvclient.
-#   scripts/local-cluster.sh start    start three kvservers and wait for a leader
-#   scripts/local-cluster.sh status   the servers' PIDs and `kvclient status`
-#   scripts/local-cluster.sh stop     stop them (SIGTERM, then SIGKILL after 15 s); data is kept
-#   scripts/local-cluster.sh clean    stop them and delete their data and logs
+# Local clusters on this machine, in the background: a 3-node kvraft cluster (kvserver) and a
+# 3-node shard controller (shardctrler), each on eRaft's default addresses.
+#   scripts/local-cluster.sh start  [kv|ctrler|all]   start the servers and wait for a leader
+#   scripts/local-cluster.sh status [kv|ctrler|all]   the servers' PIDs and their status table
+#   scripts/local-cluster.sh stop   [kv|ctrler|all]   stop them (SIGTERM, then SIGKILL after 15 s); data is kept
+#   scripts/local-cluster.sh clean  [kv|ctrler|all]   stop them and delete their data and logs
+# The component defaults to all.
 # Environment:
-#   ERAFT_CLUSTER_DIR  data, logs and PID files (default: <repo>/data/local-cluster)
-#   ERAFT_ADDRS        the servers' addresses (default: eRaft's localhost:5001,localhost:5002,localhost:5003,
-#                      which kvclient uses when given no -addrs)
-#   ERAFT_KVSERVER_FLAGS  more kvserver flags, e.g. "--election-timeout 500ms"
+#   ERAFT_CLUSTER_DIR        data, logs and PID files, one subdirectory per component
+#                            (default: <repo>/data/local-cluster)
+#   ERAFT_ADDRS              the kvservers' addresses (default: eRaft's localhost:5001,localhost:5002,localhost:5003,
+#                            which kvclient uses when given no -addrs)
+#   ERAFT_CTRLER_ADDRS       the controllers' addresses (default: eRaft's
+#                            127.0.0.1:50051,127.0.0.1:50052,127.0.0.1:50053, which shardctl uses by default)
+#   ERAFT_KVSERVER_FLAGS     more kvserver flags, e.g. "--election-timeout 500ms"
+#   ERAFT_SHARDCTRLER_FLAGS  more shardctrler flags
 # Needs the jars: (cd <repo> && mvn -B -q package -DskipTests -pl cli -am)
 set -euo pipefail
 repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-dir=${ERAFT_CLUSTER_DIR:-$repo/data/local-cluster}
-addrs=${ERAFT_ADDRS:-localhost:5001,localhost:5002,localhost:5003}
-kvserver=$repo/cli/bin/kvserver
-kvclient=$repo/cli/bin/kvclient
-IFS=, read -r -a addr_list <<<"$addrs"
+root=${ERAFT_CLUSTER_DIR:-$repo/data/local-cluster}
+bin=$repo/cli/bin
 
-# The PID in node-<i>.pid if that process is still our kvserver (a recycled PID is not).
+# Selects a component: sets server, client, addr_flag, addrs, default_addrs, ready, flags, dir, addr_list.
+# ready is the start of the line a server prints once it serves, followed by its id.
+use() {
+  case $1 in
+    kv)
+      server=kvserver client=kvclient addr_flag=-addrs default_addrs=localhost:5001,localhost:5002,localhost:5003
+      addrs=${ERAFT_ADDRS:-$default_addrs} ready="Server" flags=${ERAFT_KVSERVER_FLAGS:-}
+      ;;
+    ctrler)
+      server=shardctrler client=shardctl addr_flag=-cluster default_addrs=127.0.0.1:50051,127.0.0.1:50052,127.0.0.1:50053
+      addrs=${ERAFT_CTRLER_ADDRS:-$default_addrs} ready="ShardCtrler server" flags=${ERAFT_SHARDCTRLER_FLAGS:-}
+      ;;
+  esac
+  dir=$root/$1
+  IFS=, read -r -a addr_list <<<"$addrs"
+}
+
+# The PID in node-<i>.pid if that process is still our server (a recycled PID is not).
 running_pid() {
-  local pid_file=$dir/node-$1.pid pid
+  local pid_file=$dir/node-$1.pid pid cmdline
   [[ -f $pid_file ]] || return 1
   pid=$(<"$pid_file")
-  local cmdline
   cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
-  # The launcher (bin/kvserver) until it execs java, then java -jar kvserver.jar; both name the data dir.
-  [[ $cmdline == *kvserver*" -db $dir/node-$1 "* ]] && echo "$pid"
+  # The launcher (bin/<server>) until it execs java, then java -jar <server>.jar; both name the data dir.
+  [[ $cmdline == *$server*" -db $dir/node-$1 "* ]] && echo "$pid"
 }
 
 stop_node() {
@@ -38,10 +57,10 @@ stop_node() {
       sleep 0.1
     done
     if kill -0 "$pid" 2>/dev/null; then
-      echo "node $i (pid $pid) ignored SIGTERM for 15 s; sending SIGKILL" >&2
+      echo "$server $i (pid $pid) ignored SIGTERM for 15 s; sending SIGKILL" >&2
       kill -KILL "$pid" 2>/dev/null || true
     fi
-    echo "stopped node $i (pid $pid)"
+    echo "stopped $server $i (pid $pid)"
   fi
   rm -f "$dir/node-$i.pid"
 }
@@ -52,10 +71,10 @@ stop_all() {
   done
 }
 
-# Polls `kvclient status` until one server reports Leader (60 s at most).
+# Polls the client's status until one server reports Leader (60 s at most).
 await_leader() {
   for _ in $(seq 60); do
-    if "$kvclient" -addrs "$addrs" --timeout 5s status 2>/dev/null | grep -q ' Leader '; then
+    if "$bin/$client" "$addr_flag" "$addrs" --timeout 5s status 2>/dev/null | grep -q ' Leader '; then
       return 0
     fi
     sleep 1
@@ -64,77 +83,112 @@ await_leader() {
 }
 
 start() {
-  if [[ ! -f $repo/cli/target/kvserver.jar || ! -f $repo/cli/target/kvclient.jar ]]; then
-    echo "the kvserver/kvclient jars are not built; build them with: (cd $repo && mvn -B -q package -DskipTests -pl cli -am)" >&2
+  if [[ ! -f $repo/cli/target/$server.jar || ! -f $repo/cli/target/$client.jar ]]; then
+    echo "the $server/$client jars are not built; build them with: (cd $repo && mvn -B -q package -DskipTests -pl cli -am)" >&2
     exit 1
   fi
   mkdir -p "$dir"
   for i in "${!addr_list[@]}"; do
     if pid=$(running_pid "$i"); then
-      echo "node $i is already running (pid $pid); run '$0 stop' first" >&2
+      echo "$server $i is already running (pid $pid); run '$0 stop' first" >&2
       exit 1
     fi
   done
   for i in "${!addr_list[@]}"; do
-    # shellcheck disable=SC2086  # ERAFT_KVSERVER_FLAGS is a list of flags
-    nohup "$kvserver" -id "$i" -addrs "$addrs" -db "$dir/node-$i" ${ERAFT_KVSERVER_FLAGS:-} \
+    # shellcheck disable=SC2086  # flags is a list of flags
+    nohup "$bin/$server" -id "$i" "$addr_flag" "$addrs" -db "$dir/node-$i" $flags \
       >"$dir/node-$i.out" 2>"$dir/node-$i.log" </dev/null &
     echo $! >"$dir/node-$i.pid"
   done
   for i in "${!addr_list[@]}"; do
     for _ in $(seq 600); do
-      grep -q "^Server $i starting at" "$dir/node-$i.out" 2>/dev/null && break
+      grep -q "^$ready $i " "$dir/node-$i.out" 2>/dev/null && break
       if ! running_pid "$i" >/dev/null; then
-        echo "node $i failed to start:" >&2
+        echo "$server $i failed to start:" >&2
         tail -n 5 "$dir/node-$i.log" >&2
         stop_all >/dev/null
         exit 1
       fi
       sleep 0.1
     done
-    echo "node $i (pid $(<"$dir/node-$i.pid")) serving at ${addr_list[$i]}"
+    echo "$server $i (pid $(<"$dir/node-$i.pid")) serving at ${addr_list[$i]}"
   done
   if ! await_leader; then
-    echo "no leader was elected within 60 s; see the logs in $dir/node-*.log" >&2
+    echo "no $server leader was elected within 60 s; see the logs in $dir/node-*.log" >&2
     exit 1
   fi
-  local client_flags=""
-  [[ $addrs == localhost:5001,localhost:5002,localhost:5003 ]] || client_flags=" -addrs $addrs"
-  cat <<USAGE
-
-A 3-node kvraft cluster is running; data and logs are in $dir.
-  export PATH=$repo/cli/bin:\$PATH
-  kvclient$client_flags put greeting hello
-  kvclient$client_flags get greeting
-  kvclient$client_flags status
-  kvclient$client_flags bench --clients 64 --duration 10s
-Stop it with: $0 stop     (keeps the data; 'start' resumes from it)
-Remove it with: $0 clean
-USAGE
 }
 
 status() {
   for i in "${!addr_list[@]}"; do
     if pid=$(running_pid "$i"); then
-      echo "node $i: running (pid $pid) at ${addr_list[$i]}"
+      echo "$server $i: running (pid $pid) at ${addr_list[$i]}"
     else
-      echo "node $i: not running"
+      echo "$server $i: not running"
     fi
   done
-  "$kvclient" -addrs "$addrs" --timeout 5s status || true
+  "$bin/$client" "$addr_flag" "$addrs" --timeout 5s status || true
 }
 
-case ${1:-} in
-  start) start ;;
-  stop) stop_all ;;
-  status) status ;;
-  clean)
-    stop_all
-    rm -rf "$dir"
-    echo "removed $dir"
+# How to use the components just started; a client needs its address flag only off the defaults.
+usage_hint() {
+  local kv_flags="" ctrler_flags=""
+  use kv
+  [[ $addrs == "$default_addrs" ]] || kv_flags=" -addrs $addrs"
+  use ctrler
+  [[ $addrs == "$default_addrs" ]] || ctrler_flags=" -cluster $addrs"
+  echo
+  echo "Running; data and logs are in $root."
+  echo "  export PATH=$repo/cli/bin:\$PATH"
+  if [[ " $* " == *" kv "* ]]; then
+    echo "  kvclient$kv_flags put greeting hello"
+    echo "  kvclient$kv_flags get greeting"
+    echo "  kvclient$kv_flags status"
+    echo "  kvclient$kv_flags bench --clients 64 --duration 10s"
+  fi
+  if [[ " $* " == *" ctrler "* ]]; then
+    echo "  shardctl$ctrler_flags join 100=127.0.0.1:6001,127.0.0.1:6002,127.0.0.1:6003"
+    echo "  shardctl$ctrler_flags query"
+    echo "  shardctl$ctrler_flags status"
+  fi
+  echo "Stop with: $0 stop     (keeps the data; 'start' resumes from it)"
+  echo "Remove with: $0 clean"
+}
+
+action=${1:-}
+case ${2:-all} in
+  kv | ctrler) components=("$2") ;;
+  all) components=(kv ctrler) ;;
+  *)
+    echo "unknown component '$2': use kv, ctrler or all" >&2
+    exit 2
+    ;;
+esac
+case $action in
+  start)
+    for c in "${components[@]}"; do
+      use "$c"
+      start
+    done
+    usage_hint "${components[@]}"
+    ;;
+  stop | status | clean)
+    for c in "${components[@]}"; do
+      use "$c"
+      case $action in
+        stop) stop_all ;;
+        status) status ;;
+        clean)
+          stop_all
+          rm -rf "$dir"
+          echo "removed $dir"
+          ;;
+      esac
+    done
+    [[ $action != clean ]] || rmdir "$root" 2>/dev/null || true
     ;;
   *)
-    echo "usage: $0 start|status|stop|clean" >&2
+    echo "usage: $0 start|status|stop|clean [kv|ctrler|all]" >&2
     exit 2
     ;;
 esac
