@@ -17,6 +17,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * the Raft configuration from the flags, and serves until a signal or a fail-stop of the node.
  */
 public final class ReplicaLauncher {
+  /** The exit statuses of every server binary, for its help footer. */
+  public static final String EXIT_STATUS = "Exit status: 0 after a clean stop (SIGTERM/SIGINT); 1 if the server"
+      + " cannot start (port in use, data directory locked or corrupt) or stopped after a storage failure;"
+      + " 2 for a usage error.";
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaLauncher.class);
   private static final Duration FAILURE_POLL = Duration.ofSeconds(1);
 

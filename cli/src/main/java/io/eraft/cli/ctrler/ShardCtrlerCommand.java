@@ -34,8 +34,7 @@ import picocli.CommandLine.Spec;
     defaultValueProvider = ShardCtrlerCommand.Defaults.class,
     description = "Runs one replica of the shard controller: Raft and shardctrlerpb.ShardCtrlerService on one gRPC"
         + " port.%nFlags may be written Go style (-id 0, -id=0) or with two dashes (--id 0).",
-    footer = {"", "Exit status: 0 after a clean stop (SIGTERM/SIGINT); 1 if the server cannot start (port in use,"
-        + " data directory locked or corrupt) or stopped after a storage failure; 2 for a usage error.",
+    footer = {"", ReplicaLauncher.EXIT_STATUS,
         "", "Example (three nodes on one machine):",
         "  shardctrler -id 0 &  shardctrler -id 1 &  shardctrler -id 2 &",
         "  shardctl join 100=127.0.0.1:6001,127.0.0.1:6002,127.0.0.1:6003"})

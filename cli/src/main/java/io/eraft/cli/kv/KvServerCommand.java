@@ -36,8 +36,7 @@ import picocli.CommandLine.Spec;
     defaultValueProvider = KvServerCommand.Defaults.class,
     description = "Runs one replica of a kvraft cluster: Raft and kvraftpb.KVService on one gRPC port.%n"
         + "Flags may be written Go style (-id 0, -id=0) or with two dashes (--id 0).",
-    footer = {"", "Exit status: 0 after a clean stop (SIGTERM/SIGINT); 1 if the server cannot start (port in use,"
-        + " data directory locked or corrupt) or stopped after a storage failure; 2 for a usage error.",
+    footer = {"", ReplicaLauncher.EXIT_STATUS,
         "", "Example (three nodes on one machine):",
         "  kvserver -id 0 &  kvserver -id 1 &  kvserver -id 2 &",
         "  kvclient put greeting hello"})
