@@ -3,6 +3,7 @@ package io.eraft.kvraft;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eraft.kvraft.sim.KvSimCluster;
+import io.eraft.raft.sim.service.SpawnedClients;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.eraft.kvraft.client.Clerk;
 import io.eraft.kvraft.sim.KvSimCluster;
-import io.eraft.kvraft.sim.SimClient;
 import io.eraft.raft.sim.SimSeeds;
+import io.eraft.raft.sim.service.SimClient;
+import io.eraft.raft.sim.service.SpawnedClients;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,8 +96,8 @@ class KvRaft3ATest {
       KvSimCluster.Partition p = cluster.makePartition();
       cluster.partition(p.majority(), p.minority());
       RecordingClerk ckp1 = new RecordingClerk(cluster.makeClient(p.majority()).clerk(), 1, history);
-      SimClient p2a = cluster.makeClient(p.minority());
-      SimClient p2b = cluster.makeClient(p.minority());
+      SimClient<Clerk> p2a = cluster.makeClient(p.minority());
+      SimClient<Clerk> p2b = cluster.makeClient(p.minority());
       RecordingClerk ckp2a = new RecordingClerk(p2a.clerk(), 2, history);
       RecordingClerk ckp2b = new RecordingClerk(p2b.clerk(), 3, history);
       assertTrue(ckp1.put("1", "14"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.eraft.kvraft.sim.KvSimCluster;
 import io.eraft.proto.kvraftpb.Op;
 import io.eraft.raft.sim.SimSeeds;
+import io.eraft.raft.sim.service.SpawnedClients;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

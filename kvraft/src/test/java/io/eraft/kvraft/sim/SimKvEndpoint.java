@@ -5,40 +5,42 @@ import io.eraft.kvraft.server.KvServer;
 import io.eraft.proto.kvraftpb.CommandRequest;
 import io.eraft.proto.kvraftpb.CommandResponse;
 import io.eraft.proto.kvraftpb.GetStatusResponse;
+import io.eraft.raft.sim.service.SimCallFailure;
+import io.eraft.raft.sim.service.SimClientEnd;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
- * One labrpc end from a clerk to one KV server on a {@link SimClientNetwork}: the {@link KvEndpoint}
- * a {@code KvClient} uses in simulated tests. It calls the {@link KvServer} in this JVM, with the
- * network's delays, losses and failures. Starts disabled (labrpc's {@code MakeEnd}). Thread-safe.
+ * The {@link KvEndpoint} a {@code KvClient} uses in simulated tests: one labrpc end from a clerk to
+ * one {@link KvServer} in this JVM, with the network's delays, losses and failures, plus the
+ * test's {@link ReplyFilter} on command replies. Thread-safe.
  */
 public final class SimKvEndpoint implements KvEndpoint {
-  private final SimClientNetwork network;
-  private final int server;
-  /** Guarded by the network's lock. */
-  boolean enabled;
+  /** Decides whether a server's reply to a command may travel back: lets a test lose chosen replies. */
+  @FunctionalInterface
+  public interface ReplyFilter {
+    /** Every reply may travel back. */
+    ReplyFilter DELIVER_ALL = (server, request, reply) -> true;
 
-  SimKvEndpoint(SimClientNetwork network, int server) {
-    this.network = network;
-    this.server = server;
+    /** Called on the server's thread once it has answered {@code request}; false loses the reply. */
+    boolean deliver(int server, CommandRequest request, CommandResponse reply);
   }
 
-  /** The index of the server this end leads to. */
-  public int server() {
-    return server;
-  }
+  private final SimClientEnd<KvServer> end;
+  private final Supplier<ReplyFilter> filter;
 
-  /** labrpc's {@code Enable}: a disabled end fails every call after a short delay. */
-  public void setEnabled(boolean enabled) {
-    network.enable(this, enabled);
+  /** @param filter the filter in force when a reply is given (the cluster's, which a test may replace) */
+  SimKvEndpoint(SimClientEnd<KvServer> end, Supplier<ReplyFilter> filter) {
+    this.end = end;
+    this.filter = filter;
   }
 
   @Override
   public CompletableFuture<CommandResponse> command(CommandRequest request, Duration timeout) {
-    return network.call(this, kv -> kv.command(request).thenApply(reply -> {
-      if (!network.replyFilter().deliver(server, request, reply)) {
-        throw new SimClientNetwork.SimCallFailure("the test lost the reply of server " + server);
+    return end.call(kv -> kv.command(request).thenApply(reply -> {
+      if (!filter.get().deliver(end.server(), request, reply)) {
+        throw new SimCallFailure("the test lost the reply of server " + end.server());
       }
       return reply;
     }), timeout);
@@ -46,11 +48,11 @@ public final class SimKvEndpoint implements KvEndpoint {
 
   @Override
   public CompletableFuture<GetStatusResponse> status(Duration timeout) {
-    return network.call(this, kv -> CompletableFuture.completedFuture(kv.status()), timeout);
+    return end.call(kv -> CompletableFuture.completedFuture(kv.status()), timeout);
   }
 
   @Override
   public String toString() {
-    return "SimKvEndpoint[server " + server + "]";
+    return "SimKvEndpoint[server " + end.server() + "]";
   }
 }

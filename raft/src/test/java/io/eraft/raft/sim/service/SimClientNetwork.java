@@ -1,11 +1,9 @@
-package io.eraft.kvraft.sim;
+package io.eraft.raft.sim.service;
 
-import io.eraft.kvraft.server.KvServer;
-import io.eraft.proto.kvraftpb.CommandRequest;
-import io.eraft.proto.kvraftpb.CommandResponse;
 import io.eraft.raft.sim.NetworkFaults;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -18,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The client half of eRaft's labrpc (ERAFT-SPEC §7.1) for KV tests: clerks reach {@link KvServer}s
- * in this JVM through {@link SimKvEndpoint}s, one per clerk and server, and every call gets
+ * The client half of eRaft's labrpc (ERAFT-SPEC §7.1) for service tests: clients reach the servers
+ * in this JVM through {@link SimClientEnd}s, one per client and server, and every call gets
  * labrpc's semantics, decided by {@link NetworkFaults} from a {@link Random} seeded by the test:
  *
  * <ul>
@@ -31,34 +29,32 @@ import java.util.function.Function;
  *       but persisted into the superseded persister").
  * </ul>
  *
- * <p>Requests and replies are immutable protobuf messages, so they are handed over without the
- * copy labrpc makes. Replies reach the caller on this network's thread, never on a server's apply
- * thread. Thread-safe; owns its delivery thread, released by {@link #close()}.
+ * <p>The network does not know what a call asks: each call carries a handler, a function of the
+ * server, which the service's endpoint writes ({@code kv -> kv.command(request)}). So one network
+ * serves every service, whose request paths share no type. Requests and replies are immutable
+ * protobuf messages, so they are handed over without the copy labrpc makes. Replies reach the
+ * caller on this network's thread, never on a server's apply thread.
+ *
+ * <p>Thread-safe; owns its delivery thread, released by {@link #close()}; does not own the servers.
+ *
+ * @param <S> the servers' request path (e.g. {@code KvServer})
  */
-public final class SimClientNetwork implements AutoCloseable {
-  /** Decides whether a server's reply to a command may travel back: lets a test lose chosen replies. */
-  @FunctionalInterface
-  public interface ReplyFilter {
-    /** Called on the server's thread once it has answered {@code request}; false loses the reply. */
-    boolean deliver(int server, CommandRequest request, CommandResponse reply);
-  }
-
+public final class SimClientNetwork<S> implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private final Object lock = new Object();
-  private volatile ReplyFilter replyFilter = (server, request, reply) -> true;
 
   // Guarded by lock.
   private final Random random;
   private final NetworkFaults faults = new NetworkFaults();
   /** The running server of each index, or null while it is shut down. */
-  private final KvServer[] servers;
-  private final Set<Call<?>> serving = new HashSet<>();
+  private final List<S> servers;
+  private final Set<Call<S, ?>> serving = new HashSet<>();
   private boolean closed;
 
   public SimClientNetwork(int servers, long seed) {
-    this.servers = new KvServer[servers];
+    this.servers = new ArrayList<>(Collections.nCopies(servers, null));
     this.random = new Random(seed);
-    faults.setLongDelays(false); // the KV tests' clerks must cycle through servers quickly (labrpc)
+    faults.setLongDelays(false); // clients must be able to cycle through servers quickly (labrpc, KV tests)
     this.executor = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread t = new Thread(task, "sim-client-network");
       t.setDaemon(true);
@@ -66,9 +62,9 @@ public final class SimClientNetwork implements AutoCloseable {
     });
   }
 
-  /** A new end from a clerk to server {@code server}, disabled until {@link SimKvEndpoint#setEnabled}. */
-  public SimKvEndpoint endpoint(int server) {
-    return new SimKvEndpoint(this, server);
+  /** A new end from a client to server {@code server}, disabled until {@link SimClientEnd#setEnabled}. */
+  public SimClientEnd<S> end(int server) {
+    return new SimClientEnd<>(this, server);
   }
 
   /** Unreliable: requests are delayed 0–26 ms, 10% of requests and 10% of replies are dropped. */
@@ -78,48 +74,34 @@ public final class SimClientNetwork implements AutoCloseable {
     }
   }
 
-  /** Replaces the reply filter (by default every reply may travel back). */
-  public void setReplyFilter(ReplyFilter filter) {
-    replyFilter = filter;
-  }
-
-  ReplyFilter replyFilter() {
-    return replyFilter;
-  }
-
   /** Server {@code index} starts answering calls (labrpc's {@code AddServer}). */
-  public void addServer(int index, KvServer server) {
+  public void addServer(int index, S server) {
     synchronized (lock) {
-      servers[index] = server;
+      servers.set(index, server);
     }
   }
 
   /** Server {@code index} is gone: calls it is handling fail now and its replies are never delivered. */
   public void deleteServer(int index) {
     synchronized (lock) {
-      servers[index] = null;
+      servers.set(index, null);
       abandonLocked();
     }
   }
 
   /** labrpc's {@code Enable}; disabling fails the calls the end has at a server. */
-  void enable(SimKvEndpoint end, boolean enabled) {
+  void enable(SimClientEnd<S> end, boolean enabled) {
     synchronized (lock) {
       end.enabled = enabled;
       abandonLocked();
     }
   }
 
-  /**
-   * One call over {@code end}: {@code handler} runs against the server the end leads to, unless the
-   * network loses the request; its reply comes back unless the network loses it. Fails after
-   * {@code timeout} if nothing came back.
-   */
-  <T> CompletableFuture<T> call(SimKvEndpoint end, Function<KvServer, CompletableFuture<T>> handler,
-      Duration timeout) {
-    Call<T> call = new Call<>(end);
+  /** See {@link SimClientEnd#call}. */
+  <T> CompletableFuture<T> call(SimClientEnd<S> end, Function<S, CompletableFuture<T>> handler, Duration timeout) {
+    Call<S, T> call = new Call<>(end);
     synchronized (lock) {
-      KvServer server = reachableLocked(end);
+      S server = reachableLocked(end);
       if (closed) {
         call.result.completeExceptionally(new SimCallFailure("the client network is closed"));
       } else if (server == null) {
@@ -137,9 +119,9 @@ public final class SimClientNetwork implements AutoCloseable {
   }
 
   /** The request arrives: the server handles it if it is still the one the call was sent to. */
-  private <T> void deliver(Call<T> call, KvServer server, Function<KvServer, CompletableFuture<T>> handler) {
+  private <T> void deliver(Call<S, T> call, S server, Function<S, CompletableFuture<T>> handler) {
     synchronized (lock) {
-      if (servers[call.end.server()] != server) {
+      if (servers.get(call.end.server()) != server) {
         call.result.completeExceptionally(new SimCallFailure("server " + call.end.server() + " was shut down"));
         return;
       }
@@ -155,14 +137,14 @@ public final class SimClientNetwork implements AutoCloseable {
   }
 
   /** The server answered: the reply travels back unless the server died, the end closed, or it is lost. */
-  private <T> void answered(Call<T> call, KvServer server, T value, Throwable error) {
+  private <T> void answered(Call<S, T> call, S server, T value, Throwable error) {
     synchronized (lock) {
       if (!serving.remove(call)) {
         return; // abandoned when its server went down or its end was disabled
       }
       if (error != null) {
         failLaterLocked(call, 0, "server " + call.end.server() + " gave no reply: " + error);
-      } else if (servers[call.end.server()] != server || !call.end.enabled || faults.dropReply(random)) {
+      } else if (servers.get(call.end.server()) != server || !call.end.enabled || faults.dropReply(random)) {
         failLaterLocked(call, 0, "reply from server " + call.end.server() + " lost");
       } else {
         scheduleLocked(0, () -> call.result.complete(value));
@@ -170,13 +152,13 @@ public final class SimClientNetwork implements AutoCloseable {
     }
   }
 
-  private KvServer reachableLocked(SimKvEndpoint end) {
-    return end.enabled ? servers[end.server()] : null;
+  private S reachableLocked(SimClientEnd<S> end) {
+    return end.enabled ? servers.get(end.server()) : null;
   }
 
   /** Calls whose server went down or whose end was disabled fail now (labrpc checks every 100 ms). */
   private void abandonLocked() {
-    for (Call<?> c : List.copyOf(serving)) {
+    for (Call<S, ?> c : List.copyOf(serving)) {
       if (reachableLocked(c.end) == null) {
         serving.remove(c);
         failLaterLocked(c, 0, "server " + c.end.server() + " went down or the end was disabled");
@@ -184,7 +166,7 @@ public final class SimClientNetwork implements AutoCloseable {
     }
   }
 
-  private void failLaterLocked(Call<?> call, long delayMs, String reason) {
+  private void failLaterLocked(Call<S, ?> call, long delayMs, String reason) {
     scheduleLocked(delayMs, () -> call.result.completeExceptionally(new SimCallFailure(reason)));
   }
 
@@ -199,7 +181,7 @@ public final class SimClientNetwork implements AutoCloseable {
   /** Stops delivering; calls still at a server fail. Idempotent. */
   @Override
   public void close() {
-    List<Call<?>> abandoned;
+    List<Call<S, ?>> abandoned;
     synchronized (lock) {
       closed = true;
       abandoned = new ArrayList<>(serving);
@@ -210,19 +192,12 @@ public final class SimClientNetwork implements AutoCloseable {
   }
 
   /** One call in flight; {@code result} completes once, on this network's thread. */
-  private static final class Call<T> {
-    final SimKvEndpoint end;
+  private static final class Call<S, T> {
+    final SimClientEnd<S> end;
     final CompletableFuture<T> result = new CompletableFuture<>();
 
-    Call(SimKvEndpoint end) {
+    Call(SimClientEnd<S> end) {
       this.end = end;
-    }
-  }
-
-  /** labrpc's {@code Call} returning false: no reply, for the reason given. */
-  static final class SimCallFailure extends RuntimeException {
-    SimCallFailure(String reason) {
-      super(reason, null, false, false);
     }
   }
 }

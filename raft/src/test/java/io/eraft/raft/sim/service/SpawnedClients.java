@@ -1,4 +1,4 @@
-package io.eraft.kvraft;
+package io.eraft.raft.sim.service;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ import java.util.function.IntFunction;
  *
  * @param <T> what a client reports when it ends
  */
-final class SpawnedClients<T> implements AutoCloseable {
+public final class SpawnedClients<T> implements AutoCloseable {
   /** How long a client may take to end once it should (a liveness guard). */
   private static final Duration END_GUARD = Duration.ofSeconds(60);
 
@@ -27,7 +27,7 @@ final class SpawnedClients<T> implements AutoCloseable {
 
   private SpawnedClients(int n, IntFunction<T> body) {
     threads = Executors.newFixedThreadPool(n, task -> {
-      Thread t = new Thread(task, "kv-client");
+      Thread t = new Thread(task, "sim-client");
       t.setDaemon(true);
       return t;
     });
@@ -37,17 +37,17 @@ final class SpawnedClients<T> implements AutoCloseable {
     }
   }
 
-  static <T> SpawnedClients<T> start(int n, IntFunction<T> body) {
+  public static <T> SpawnedClients<T> start(int n, IntFunction<T> body) {
     return new SpawnedClients<>(n, body);
   }
 
   /** Whether every client has ended. */
-  boolean allEnded() {
+  public boolean allEnded() {
     return clients.stream().allMatch(Future::isDone);
   }
 
   /** Waits for every client to end; their results in client order. */
-  List<T> awaitAll() throws InterruptedException, TimeoutException {
+  public List<T> awaitAll() throws InterruptedException, TimeoutException {
     List<T> results = new ArrayList<>();
     for (Future<T> client : clients) {
       try {

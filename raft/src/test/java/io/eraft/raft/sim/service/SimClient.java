@@ -1,24 +1,26 @@
-package io.eraft.kvraft.sim;
+package io.eraft.raft.sim.service;
 
-import io.eraft.kvraft.client.Clerk;
 import java.util.Collection;
 import java.util.List;
 
 /**
- * A clerk of a {@link KvSimCluster} with its own ends to every server (eRaft's {@code makeClient}):
- * which servers it can reach is set per end, independently of the servers' partition. Thread-safe.
+ * A clerk of a {@link SimServiceCluster} with its own ends to every server (eRaft's
+ * {@code makeClient}): which servers it can reach is set per end, independently of the servers'
+ * partition. Thread-safe if the clerk is.
+ *
+ * @param <C> the service's clerk (e.g. the KV {@code Clerk})
  */
-public final class SimClient {
-  private final Clerk clerk;
+public final class SimClient<C> {
+  private final C clerk;
   /** The end to server i at position i. */
-  private final List<SimKvEndpoint> ends;
+  private final List<SimClientEnd<?>> ends;
 
-  SimClient(Clerk clerk, List<SimKvEndpoint> ends) {
+  SimClient(C clerk, List<? extends SimClientEnd<?>> ends) {
     this.clerk = clerk;
     this.ends = List.copyOf(ends);
   }
 
-  public Clerk clerk() {
+  public C clerk() {
     return clerk;
   }
 

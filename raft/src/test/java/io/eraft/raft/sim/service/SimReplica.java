@@ -1,13 +1,11 @@
-package io.eraft.kvraft.sim;
+package io.eraft.raft.sim.service;
 
-import io.eraft.kvraft.server.KvServer;
-import io.eraft.kvraft.server.KvServerOptions;
-import io.eraft.kvraft.server.KvStateMachine;
-import io.eraft.proto.kvraftpb.CommandResponse;
 import io.eraft.raft.RaftConfig;
 import io.eraft.raft.RaftNode;
 import io.eraft.raft.RaftStatus;
 import io.eraft.raft.SnapshotSource;
+import io.eraft.raft.core.Entry;
+import io.eraft.raft.storage.LevelDbStateMachine;
 import io.eraft.raft.storage.LevelDbStateStore;
 import io.eraft.raft.storage.MemoryLogStore;
 import io.eraft.raft.transport.Transport;
@@ -16,24 +14,27 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * One KV server of a {@link KvSimCluster}: what survives a crash — the Raft log (a
+ * One server of a {@link SimServiceCluster}: what survives a crash — the Raft log (a
  * {@link MemoryLogStore} reused by every incarnation, as eRaft's harness keeps the persister) and
  * the state machine's LevelDB directory — and the running incarnation, if any: the
- * {@link RaftNode}, the open {@link LevelDbStateStore}, the {@link KvStateMachine} and the
- * {@link KvServer}. Not thread-safe: the cluster's test thread drives it.
+ * {@link RaftNode}, the open {@link LevelDbStateStore}, the state machine and the request path.
+ * Not thread-safe: the cluster's test thread drives it.
  */
-final class SimKvReplica {
+final class SimReplica<R, M extends LevelDbStateMachine<R>, S> {
   private final Path dir;
+  private final SimService<R, M, S> service;
   private final MemoryLogStore log = new MemoryLogStore();
   private LevelDbStateStore store;
-  private KvStateMachine machine;
-  private RaftNode<CommandResponse> node;
+  private M machine;
+  private RaftNode<R> node;
 
   /** @param dir this server's directory: {@code state} holds its LevelDB, {@code raft} its snapshot staging */
-  SimKvReplica(Path dir) {
+  SimReplica(Path dir, SimService<R, M, S> service) {
     this.dir = dir;
+    this.service = service;
   }
 
   Path raftDir() {
@@ -41,24 +42,31 @@ final class SimKvReplica {
   }
 
   /** Starts a new incarnation from what the previous ones left; returns its request path. */
-  KvServer start(RaftConfig config, Transport transport, KvServerOptions options) {
+  S start(RaftConfig config, Transport transport) {
     store = LevelDbStateStore.open(dir.resolve("state"));
-    machine = new KvStateMachine(store);
-    node = RaftNode.<CommandResponse>builder()
-        .config(config)
-        .stateMachine(machine)
-        .logStore(log)
-        .transport(transport)
-        .meterRegistry(new SimpleMeterRegistry())
-        .build()
-        .start();
-    return new KvServer(node, machine, options);
+    try {
+      machine = service.stateMachine().apply(store);
+      node = RaftNode.<R>builder()
+          .config(config)
+          .stateMachine(machine)
+          .logStore(log)
+          .transport(transport)
+          .meterRegistry(new SimpleMeterRegistry())
+          .build()
+          .start();
+      return service.server().apply(node, machine);
+    } catch (RuntimeException e) {
+      stop();
+      throw e;
+    }
   }
 
   /** Ends the running incarnation: the node first (it stops applying), then its store. */
   void stop() {
     try {
-      node.close();
+      if (node != null) {
+        node.close();
+      }
     } finally {
       store.close();
       node = null;
@@ -75,6 +83,11 @@ final class SimKvReplica {
     return node.status();
   }
 
+  /** The running incarnation's state machine. */
+  M machine() {
+    return machine;
+  }
+
   /** Bytes of the Raft log entries this server holds (eRaft's {@code RaftStateSize}); also while down. */
   long logBytes() {
     return log.sizeBytes();
@@ -89,10 +102,16 @@ final class SimKvReplica {
     return log.lastIndex();
   }
 
+  /** The entries of this server's log after {@code index} (which must not be compacted away); also while down. */
+  List<Entry> entriesAfter(long index) {
+    long last = log.lastIndex();
+    return index >= last ? List.of() : log.entries(index + 1, last + 1, Long.MAX_VALUE);
+  }
+
   /**
    * Bytes of this server's snapshot in eRaft's sense: 0 until its log was first compacted (or
    * replaced by an installed snapshot), then the size of the state-machine snapshot a leader would
-   * send, which like eRaft's holds every pair and the duplicate table. Only while running.
+   * send, which like eRaft's holds the whole state and the duplicate table. Only while running.
    */
   long snapshotBytes() {
     if (compactedThrough() == 0) {
