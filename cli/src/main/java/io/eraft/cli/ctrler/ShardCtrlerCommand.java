@@ -2,10 +2,9 @@ package io.eraft.cli.ctrler;
 
 import io.eraft.cli.Cli;
 import io.eraft.cli.DurationConverter;
-import io.eraft.cli.Logging;
 import io.eraft.cli.RaftOptions;
 import io.eraft.cli.ReplicaLauncher;
-import io.eraft.cli.Usage;
+import io.eraft.cli.ServerOptions;
 import io.eraft.raft.RaftConfig;
 import io.eraft.raft.server.ReplicaServer;
 import io.eraft.shardctrler.server.ConfigStateMachine;
@@ -60,17 +59,7 @@ public final class ShardCtrlerCommand implements Callable<Integer> {
 
   @Mixin RaftOptions raft;
 
-  @Option(names = "--execute-timeout", converter = DurationConverter.class, paramLabel = "<duration>",
-      description = "How long a request waits for its outcome before answering ErrTimeout; the client then"
-          + " retries (default: ${DEFAULT-VALUE}).")
-  Duration executeTimeout;
-
-  @Option(names = "--log-level", defaultValue = "INFO", paramLabel = "<level>",
-      description = "OFF, ERROR, WARN, INFO, DEBUG or TRACE; logs go to stderr (default: ${DEFAULT-VALUE}).")
-  Logging.LogLevel logLevel;
-
-  @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help and exit.")
-  boolean help;
+  @Mixin ServerOptions server;
 
   public static void main(String[] args) {
     Cli.main(new ShardCtrlerCommand(), args);
@@ -78,13 +67,11 @@ public final class ShardCtrlerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    Logging.configure(logLevel);
+    server.configureLogging();
     List<String> addresses = ReplicaLauncher.addresses(spec, "-cluster", cluster, id);
     RaftConfig config = ReplicaLauncher.raftConfig(spec, raft, id, addresses,
         db != null ? db : Path.of("data", "shardctrler-" + id));
-    if (executeTimeout.isNegative() || executeTimeout.isZero()) {
-      throw Usage.error(spec, "--execute-timeout must be positive, got " + DurationConverter.format(executeTimeout));
-    }
+    Duration executeTimeout = server.executeTimeout();
     // Metrics stay in this process until the server exposes them (--metrics-port).
     ReplicaServer<ConfigStateMachine> replica =
         CtrlerReplica.start(config, addresses, executeTimeout, new CompositeMeterRegistry());

@@ -3,9 +3,9 @@ package io.eraft.cli.kv;
 import io.eraft.cli.ByteSizeConverter;
 import io.eraft.cli.Cli;
 import io.eraft.cli.DurationConverter;
-import io.eraft.cli.Logging;
 import io.eraft.cli.RaftOptions;
 import io.eraft.cli.ReplicaLauncher;
+import io.eraft.cli.ServerOptions;
 import io.eraft.cli.Usage;
 import io.eraft.kvraft.server.KvReplica;
 import io.eraft.kvraft.server.KvServerOptions;
@@ -15,7 +15,6 @@ import io.eraft.raft.server.ReplicaServer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -71,17 +70,7 @@ public final class KvServerCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   long maxKeyBytes;
 
-  @Option(names = "--execute-timeout", converter = DurationConverter.class, paramLabel = "<duration>",
-      description = "How long a request waits for its outcome before answering ErrTimeout; the client then"
-          + " retries (default: ${DEFAULT-VALUE}).")
-  Duration executeTimeout;
-
-  @Option(names = "--log-level", defaultValue = "INFO", paramLabel = "<level>",
-      description = "OFF, ERROR, WARN, INFO, DEBUG or TRACE; logs go to stderr (default: ${DEFAULT-VALUE}).")
-  Logging.LogLevel logLevel;
-
-  @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help and exit.")
-  boolean help;
+  @Mixin ServerOptions server;
 
   public static void main(String[] args) {
     Cli.main(new KvServerCommand(), args);
@@ -89,14 +78,14 @@ public final class KvServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    Logging.configure(logLevel);
+    server.configureLogging();
     List<String> addresses = ReplicaLauncher.addresses(spec, "-addrs", addrs, id);
     RaftConfig config = ReplicaLauncher.raftConfig(spec, raft, id, addresses,
         db != null ? db : Path.of("data", "kvserver-" + id));
     KvServerOptions options = Usage.check(spec, () -> KvServerOptions.DEFAULTS
         .withMaxValueBytes(belowTwoGiB("--max-value-bytes", maxValueBytes))
         .withMaxKeyBytes(belowTwoGiB("--max-key-bytes", maxKeyBytes))
-        .withExecuteTimeout(executeTimeout));
+        .withExecuteTimeout(server.executeTimeout()));
     // Metrics stay in this process until the server exposes them (--metrics-port): a composite
     // registry without members records nothing.
     ReplicaServer<KvStateMachine> replica = KvReplica.start(config, addresses, options, new CompositeMeterRegistry());

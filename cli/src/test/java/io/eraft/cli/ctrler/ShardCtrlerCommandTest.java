@@ -35,7 +35,7 @@ class ShardCtrlerCommandTest {
     Cli.commandLine(c, new PrintWriter(out, true), new PrintWriter(err, true)).parseArgs();
     assertEquals(0, c.id);
     assertEquals("127.0.0.1:50051,127.0.0.1:50052,127.0.0.1:50053", c.cluster);
-    assertEquals(Duration.ofMillis(500), c.executeTimeout);
+    assertEquals(Duration.ofMillis(500), c.server.executeTimeout());
 
     StringWriter help = new StringWriter();
     assertEquals(ExitCode.OK, Cli.execute(new ShardCtrlerCommand(), new PrintWriter(help, true),

@@ -52,7 +52,7 @@ class KvServerCommandTest {
     KvServerCommand c = new KvServerCommand();
     parser(c).parseArgs();
     assertEquals(0, c.id);
-    assertEquals(Duration.ofMillis(500), c.executeTimeout);
+    assertEquals(Duration.ofMillis(500), c.server.executeTimeout());
   }
 
   @ParameterizedTest
