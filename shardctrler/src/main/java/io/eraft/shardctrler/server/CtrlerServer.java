@@ -51,10 +51,14 @@ public final class CtrlerServer {
       return CompletableFuture.completedFuture(applied);
     }
     return node.readIndex().thenCompose(readPoint -> {
-      String invalid = ConfigCommands.invalidReason(request, machine.latest());
-      return invalid != null
-          ? CompletableFuture.completedFuture(CtrlerError.ERR_BAD_REQUEST.reply(invalid))
-          : node.propose(request.toByteString());
+      // Asked again after the read: a retry whose first attempt was committed meanwhile is
+      // answered with that attempt's reply, not refused as a join of a present gid.
+      CommandResponse answer = machine.duplicateReply(request.getClientId(), request.getCommandId());
+      if (answer == null) {
+        String invalid = ConfigCommands.invalidReason(request, machine.latest());
+        answer = invalid == null ? null : CtrlerError.ERR_BAD_REQUEST.reply(invalid);
+      }
+      return answer != null ? CompletableFuture.completedFuture(answer) : node.propose(request.toByteString());
     });
   }
 
