@@ -30,7 +30,8 @@ public final class DuplicateTable<R extends MessageLite> {
   private record LastCommand<R>(long commandId, R reply) {}
 
   private final Parser<R> replyParser;
-  private final Map<Long, LastCommand<R>> latest = new ConcurrentHashMap<>();
+  /** Replaced whole by {@link #reload}, so a reader never sees it half filled. */
+  private volatile Map<Long, LastCommand<R>> latest = new ConcurrentHashMap<>();
 
   public DuplicateTable(Parser<R> replyParser) {
     this.replyParser = replyParser;
@@ -57,16 +58,17 @@ public final class DuplicateTable<R extends MessageLite> {
 
   /** Replaces the memory copy with what the store holds (at startup and after a snapshot install). */
   public void reload(LevelDbStateStore store) {
-    latest.clear();
+    Map<Long, LastCommand<R>> loaded = new ConcurrentHashMap<>();
     store.forEach(new byte[] {PREFIX}, (key, value) -> {
       long clientId = ByteBuffer.wrap(key, 1, 8).getLong();
       try {
-        latest.put(clientId, new LastCommand<>(ByteBuffer.wrap(value).getLong(),
+        loaded.put(clientId, new LastCommand<>(ByteBuffer.wrap(value).getLong(),
             replyParser.parseFrom(ByteBuffer.wrap(value, 8, value.length - 8))));
       } catch (InvalidProtocolBufferException | RuntimeException e) {
-        throw new IllegalStateException("duplicate table record of client " + clientId + " is corrupt", e);
+        throw store.corrupt("the duplicate-table record of client " + clientId + " is unreadable", e);
       }
     });
+    latest = loaded;
   }
 
   /** The duplicate-table side of one state-machine write batch. */

@@ -250,6 +250,14 @@ public final class LevelDbStateStore implements AutoCloseable {
     }
   }
 
+  /**
+   * The failure to throw when a service finds one of its records in this store unreadable: names
+   * the store's directory and the restore advice, and the binaries print it as one line.
+   */
+  public StorageException corrupt(String detail, Exception cause) {
+    return LevelDbDirectory.corrupt(WHAT, root, detail, cause);
+  }
+
   /** Bytes of the store on disk, measured at most once a second. */
   public long sizeBytes() {
     DbHandle h = retainLive();

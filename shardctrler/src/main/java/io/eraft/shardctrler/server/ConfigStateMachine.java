@@ -84,8 +84,10 @@ public final class ConfigStateMachine extends LevelDbStateMachine<CommandRespons
         results.add(reply);
       }
     }, new SnapshotMeta(last.index(), last.term()));
-    latest = current[0];
+    // Duplicates first: whoever sees the new latest config (a volatile read) also finds the
+    // replies of the commands that made it, which CtrlerServer relies on to answer a retry.
     duplicates.remember(recorded);
+    latest = current[0];
     return results;
   }
 
@@ -106,8 +108,14 @@ public final class ConfigStateMachine extends LevelDbStateMachine<CommandRespons
     if (unwritten.containsKey(num)) {
       return unwritten.get(num);
     }
+    if (num == 0) {
+      return ShardConfig.INITIAL;
+    }
     byte[] value = store.get(configKey(num));
-    return value == null ? ShardConfig.INITIAL : decodeConfig(value);
+    if (value == null) {
+      throw store.corrupt("config " + num + " is missing although config " + newest.num() + " exists", null);
+    }
+    return decodeConfig(value);
   }
 
   /** The recorded reply if this command was already applied, else null. */
@@ -123,11 +131,11 @@ public final class ConfigStateMachine extends LevelDbStateMachine<CommandRespons
     }
   }
 
-  private static ShardConfig decodeConfig(byte[] value) {
+  private ShardConfig decodeConfig(byte[] value) {
     try {
       return ConfigCodec.fromProto(Config.parseFrom(value));
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("a stored config is corrupt", e);
+    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+      throw store.corrupt("a config record is unreadable", e);
     }
   }
 

@@ -51,14 +51,15 @@ public final class CtrlerServer {
       return CompletableFuture.completedFuture(applied);
     }
     return node.readIndex().thenCompose(readPoint -> {
-      // Asked again after the read: a retry whose first attempt was committed meanwhile is
-      // answered with that attempt's reply, not refused as a join of a present gid.
-      CommandResponse answer = machine.duplicateReply(request.getClientId(), request.getCommandId());
-      if (answer == null) {
-        String invalid = ConfigCommands.invalidReason(request, machine.latest());
-        answer = invalid == null ? null : CtrlerError.ERR_BAD_REQUEST.reply(invalid);
+      String invalid = ConfigCommands.invalidReason(request, machine.latest());
+      if (invalid == null) {
+        return node.propose(request.toByteString()); // if it is a retry after all, the apply answers it
       }
-      return answer != null ? CompletableFuture.completedFuture(answer) : node.propose(request.toByteString());
+      // Invalid may mean "already done": a retry whose first attempt committed while this one
+      // waited for the read (a join of a now-present gid) gets that attempt's reply. The state
+      // machine records replies before it publishes the config they made, so this finds it.
+      CommandResponse done = machine.duplicateReply(request.getClientId(), request.getCommandId());
+      return CompletableFuture.completedFuture(done != null ? done : CtrlerError.ERR_BAD_REQUEST.reply(invalid));
     });
   }
 

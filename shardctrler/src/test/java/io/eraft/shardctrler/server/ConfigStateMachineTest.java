@@ -2,6 +2,7 @@ package io.eraft.shardctrler.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eraft.proto.shardctrlerpb.CommandRequest;
@@ -12,9 +13,11 @@ import io.eraft.raft.SnapshotSource;
 import io.eraft.raft.core.Entry;
 import io.eraft.raft.core.SnapshotMeta;
 import io.eraft.raft.storage.LevelDbStateStore;
+import io.eraft.raft.storage.StorageException;
 import io.eraft.shardctrler.config.ShardConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,6 +43,49 @@ class ConfigStateMachineTest {
 
   private static CommandRequest.Builder move(int shard, int gid) {
     return CommandRequest.newBuilder().setOp(Op.MOVE).setShard(shard).setGid(gid);
+  }
+
+  private static byte[] configKey(long num) {
+    return ByteBuffer.allocate(9).put((byte) 'g').putLong(num).array();
+  }
+
+  @Test
+  void anUnreadableConfigRecordRefusesToStartNamingTheStore() {
+    try (LevelDbStateStore store = LevelDbStateStore.open(dir)) {
+      new ConfigStateMachine(store).apply(List.of(entry(join(1)), entry(join(2))));
+      store.write(batch -> batch.put(configKey(2), new byte[] {(byte) 0xff, 1, 2}), new SnapshotMeta(++index, 1));
+    }
+    try (LevelDbStateStore store = LevelDbStateStore.open(dir)) {
+      StorageException e = assertThrows(StorageException.class, () -> new ConfigStateMachine(store));
+      assertTrue(e.getMessage().startsWith("state machine in " + dir + " is corrupt: a config record is unreadable;"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void anUnreadableDuplicateTableRecordRefusesToStart() {
+    try (LevelDbStateStore store = LevelDbStateStore.open(dir)) {
+      new ConfigStateMachine(store).apply(List.of(entry(join(1))));
+      byte[] clientKey = ByteBuffer.allocate(9).put((byte) 'c').putLong(1).array();
+      store.write(batch -> batch.put(clientKey, new byte[] {1, 2}), new SnapshotMeta(++index, 1));
+    }
+    try (LevelDbStateStore store = LevelDbStateStore.open(dir)) {
+      StorageException e = assertThrows(StorageException.class, () -> new ConfigStateMachine(store));
+      assertTrue(e.getMessage().contains("is corrupt: the duplicate-table record of client 1 is unreadable;"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void aMissingConfigBelowTheLatestIsCorruptionNotConfigZero() {
+    try (LevelDbStateStore store = LevelDbStateStore.open(dir)) {
+      ConfigStateMachine machine = new ConfigStateMachine(store);
+      machine.apply(List.of(entry(join(1)), entry(join(2)), entry(join(3))));
+      store.write(batch -> batch.delete(configKey(2)), new SnapshotMeta(++index, 1));
+      StorageException e = assertThrows(StorageException.class, () -> machine.config(2));
+      assertTrue(e.getMessage().contains("config 2 is missing although config 3 exists"), e.getMessage());
+      assertEquals(1, machine.config(1).num());
+    }
   }
 
   @Test
