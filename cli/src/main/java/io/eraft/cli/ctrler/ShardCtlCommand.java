@@ -2,6 +2,7 @@ package io.eraft.cli.ctrler;
 
 import io.eraft.cli.Cli;
 import io.eraft.cli.ClientFlags;
+import io.eraft.cli.CommandFailure;
 import io.eraft.cli.DurationConverter;
 import io.eraft.cli.ExitCode;
 import io.eraft.cli.Json;
@@ -9,6 +10,7 @@ import io.eraft.cli.Logging;
 import io.eraft.cli.OutputFormat;
 import io.eraft.cli.StatusTable;
 import io.eraft.cli.Usage;
+import io.eraft.raft.client.ClusterUnavailableException;
 import io.eraft.raft.client.NodeStatus;
 import io.eraft.raft.client.RetryPolicy;
 import io.eraft.raft.server.GroupAddresses;
@@ -82,10 +84,17 @@ public final class ShardCtlCommand implements Callable<Integer> {
     throw Usage.error(spec, "a command is required: join, leave, move, query or status");
   }
 
-  /** Runs one change on a fresh clerk and prints eRaft's {@code <Op> OK}. */
+  /**
+   * Runs one change on a fresh clerk and prints eRaft's {@code <Op> OK}. A change that timed out
+   * may still be applied, and running it again from a new shardctl (a new client) is not
+   * recognised as a retry, so the failure says how to find out.
+   */
   int change(String op, Consumer<CtrlerClerk> command) {
     try (CtrlerClient client = connect()) {
       command.accept(client.newClerk());
+    } catch (ClusterUnavailableException e) {
+      throw new CommandFailure(e.getMessage() + "; the " + op.toLowerCase(Locale.ROOT)
+          + " may or may not have been applied: check with 'shardctl query' before running it again");
     }
     out().print(output == OutputFormat.JSON
         ? Json.object().field("op", op.toLowerCase(Locale.ROOT)).field("ok", true) + "\n"

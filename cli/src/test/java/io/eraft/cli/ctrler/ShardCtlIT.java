@@ -130,6 +130,12 @@ class ShardCtlIT {
     assertEquals("", r.stdout());
     // Liveness guard (a JVM start plus the 1 s budget), not a speed test: it must not hang.
     assertTrue(r.took().compareTo(Duration.ofSeconds(30)) < 0, r.toString());
+
+    r = binaries.run("shardctl", "--timeout", "1s", "-cluster", cluster, "join", "7=127.0.0.1:7001");
+    assertEquals(ExitCode.FAILURE, r.exit(), r.toString());
+    assertEquals(1, r.stderrLines().size(), r.toString());
+    assertTrue(r.stderrLines().get(0).endsWith("; the join may or may not have been applied: check with"
+        + " 'shardctl query' before running it again"), r.toString());
   }
 
   private Binaries.Server startServer(int id) throws Exception {
