@@ -1,5 +1,6 @@
 package io.eraft.kvraft.server;
 
+import io.eraft.kvraft.KvService;
 import io.eraft.raft.RaftConfig;
 import io.eraft.raft.server.ReplicaServer;
 import io.eraft.raft.transport.GrpcTransportOptions;
@@ -17,7 +18,10 @@ public final class KvReplica {
   public static ReplicaServer<KvStateMachine> start(RaftConfig config, List<String> addresses,
       KvServerOptions options, MeterRegistry registry) throws IOException {
     return ReplicaServer.start(config, addresses, transportOptions(options), registry, KvStateMachine::new,
-        (node, machine) -> List.of(new KvGrpcService(new KvServer(node, machine, options))));
+        (node, machine) -> {
+          KvServer server = new KvServer(node, machine, options);
+          return List.of(KvService.GRPC.bind(server::command, server::status));
+        });
   }
 
   /** Lets the port take the largest request the options allow (gRPC refuses larger messages). */

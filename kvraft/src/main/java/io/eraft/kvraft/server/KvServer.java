@@ -3,10 +3,9 @@ package io.eraft.kvraft.server;
 import io.eraft.kvraft.KvError;
 import io.eraft.proto.kvraftpb.CommandRequest;
 import io.eraft.proto.kvraftpb.CommandResponse;
-import io.eraft.proto.kvraftpb.GetStatusResponse;
 import io.eraft.proto.kvraftpb.Op;
 import io.eraft.raft.RaftNode;
-import io.eraft.raft.RaftStatus;
+import io.eraft.raft.server.ReplicaStatus;
 import io.eraft.raft.server.RequestFailure;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -89,15 +88,7 @@ public final class KvServer {
   }
 
   /** eRaft's GetStatus: id, role, term, last applied, commit index, bytes on disk (log and state). */
-  public GetStatusResponse status() {
-    RaftStatus s = node.status();
-    return GetStatusResponse.newBuilder()
-        .setId(s.id())
-        .setState(s.role().displayName())
-        .setTerm(s.term())
-        .setLastApplied(s.lastApplied())
-        .setCommitIndex(s.commitIndex())
-        .setStorageSize(s.storageBytes() + machine.sizeBytes())
-        .build();
+  public ReplicaStatus status() {
+    return ReplicaStatus.of(node, machine);
   }
 }

@@ -2,7 +2,6 @@ package io.eraft.kvraft.sim;
 
 import io.eraft.kvraft.client.Clerk;
 import io.eraft.kvraft.client.KvClient;
-import io.eraft.kvraft.client.KvEndpoint;
 import io.eraft.kvraft.server.KvServer;
 import io.eraft.kvraft.server.KvServerOptions;
 import io.eraft.kvraft.server.KvStateMachine;
@@ -46,7 +45,7 @@ public final class KvSimCluster extends SimServiceCluster<CommandResponse, KvSta
   /** A clerk with its own ends to every server, in random order, with only those to {@code to} enabled. */
   public SimClient<Clerk> makeClient(Collection<Integer> to) {
     return makeClient(to, (ends, names) -> new KvClient(
-        ends.stream().<KvEndpoint>map(end -> new SimKvEndpoint(end, () -> replyFilter)).toList(),
+        ends.stream().map(end -> new SimKvEndpoint(end, () -> replyFilter)).toList(),
         names, RetryPolicy.DEFAULT, CLERK_DEADLINE).newClerk());
   }
 

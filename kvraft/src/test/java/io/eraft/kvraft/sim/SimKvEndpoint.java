@@ -1,10 +1,10 @@
 package io.eraft.kvraft.sim;
 
-import io.eraft.kvraft.client.KvEndpoint;
 import io.eraft.kvraft.server.KvServer;
 import io.eraft.proto.kvraftpb.CommandRequest;
 import io.eraft.proto.kvraftpb.CommandResponse;
-import io.eraft.proto.kvraftpb.GetStatusResponse;
+import io.eraft.raft.client.GroupEndpoint;
+import io.eraft.raft.server.ReplicaStatus;
 import io.eraft.raft.sim.service.SimCallFailure;
 import io.eraft.raft.sim.service.SimClientEnd;
 import java.time.Duration;
@@ -12,11 +12,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * The {@link KvEndpoint} a {@code KvClient} uses in simulated tests: one labrpc end from a clerk to
+ * The {@link GroupEndpoint} a {@code KvClient} uses in simulated tests: one labrpc end from a clerk to
  * one {@link KvServer} in this JVM, with the network's delays, losses and failures, plus the
  * test's {@link ReplyFilter} on command replies. Thread-safe.
  */
-public final class SimKvEndpoint implements KvEndpoint {
+public final class SimKvEndpoint implements GroupEndpoint<CommandRequest, CommandResponse> {
   /** Decides whether a server's reply to a command may travel back: lets a test lose chosen replies. */
   @FunctionalInterface
   public interface ReplyFilter {
@@ -47,7 +47,7 @@ public final class SimKvEndpoint implements KvEndpoint {
   }
 
   @Override
-  public CompletableFuture<GetStatusResponse> status(Duration timeout) {
+  public CompletableFuture<ReplicaStatus> status(Duration timeout) {
     return end.call(kv -> CompletableFuture.completedFuture(kv.status()), timeout);
   }
 

@@ -3,6 +3,7 @@ package io.eraft.shardctrler.server;
 import io.eraft.raft.RaftConfig;
 import io.eraft.raft.server.ReplicaServer;
 import io.eraft.raft.transport.GrpcTransportOptions;
+import io.eraft.shardctrler.CtrlerService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
@@ -19,6 +20,9 @@ public final class CtrlerReplica {
   public static ReplicaServer<ConfigStateMachine> start(RaftConfig config, List<String> addresses,
       Duration executeTimeout, MeterRegistry registry) throws IOException {
     return ReplicaServer.start(config, addresses, GrpcTransportOptions.DEFAULTS, registry, ConfigStateMachine::new,
-        (node, machine) -> List.of(new CtrlerGrpcService(new CtrlerServer(node, machine, executeTimeout))));
+        (node, machine) -> {
+          CtrlerServer server = new CtrlerServer(node, machine, executeTimeout);
+          return List.of(CtrlerService.GRPC.bind(server::command, server::status));
+        });
   }
 }

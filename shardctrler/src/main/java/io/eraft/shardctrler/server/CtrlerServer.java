@@ -2,10 +2,9 @@ package io.eraft.shardctrler.server;
 
 import io.eraft.proto.shardctrlerpb.CommandRequest;
 import io.eraft.proto.shardctrlerpb.CommandResponse;
-import io.eraft.proto.shardctrlerpb.GetStatusResponse;
 import io.eraft.proto.shardctrlerpb.Op;
 import io.eraft.raft.RaftNode;
-import io.eraft.raft.RaftStatus;
+import io.eraft.raft.server.ReplicaStatus;
 import io.eraft.raft.server.RequestFailure;
 import io.eraft.shardctrler.CtrlerError;
 import io.eraft.shardctrler.config.ConfigCommands;
@@ -71,15 +70,7 @@ public final class CtrlerServer {
   }
 
   /** eRaft's GetStatus: id, role, term, last applied, commit index, bytes on disk (log and state). */
-  public GetStatusResponse status() {
-    RaftStatus s = node.status();
-    return GetStatusResponse.newBuilder()
-        .setId(s.id())
-        .setState(s.role().displayName())
-        .setTerm(s.term())
-        .setLastApplied(s.lastApplied())
-        .setCommitIndex(s.commitIndex())
-        .setStorageSize(s.storageBytes() + machine.sizeBytes())
-        .build();
+  public ReplicaStatus status() {
+    return ReplicaStatus.of(node, machine);
   }
 }

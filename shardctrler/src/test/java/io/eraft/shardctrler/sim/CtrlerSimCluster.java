@@ -7,7 +7,6 @@ import io.eraft.raft.sim.service.SimService;
 import io.eraft.raft.sim.service.SimServiceCluster;
 import io.eraft.shardctrler.client.CtrlerClerk;
 import io.eraft.shardctrler.client.CtrlerClient;
-import io.eraft.shardctrler.client.CtrlerEndpoint;
 import io.eraft.shardctrler.server.ConfigStateMachine;
 import io.eraft.shardctrler.server.CtrlerReplica;
 import io.eraft.shardctrler.server.CtrlerServer;
@@ -43,7 +42,7 @@ public final class CtrlerSimCluster extends SimServiceCluster<CommandResponse, C
   /** A clerk with its own ends to every replica, in random order, with only those to {@code to} enabled. */
   public SimClient<CtrlerClerk> makeClient(Collection<Integer> to) {
     return makeClient(to, (ends, names) -> new CtrlerClient(
-        ends.stream().<CtrlerEndpoint>map(SimCtrlerEndpoint::new).toList(), names, RetryPolicy.DEFAULT,
+        ends.stream().map(SimCtrlerEndpoint::new).toList(), names, RetryPolicy.DEFAULT,
         CLERK_DEADLINE).newClerk());
   }
 }

@@ -2,19 +2,19 @@ package io.eraft.shardctrler.sim;
 
 import io.eraft.proto.shardctrlerpb.CommandRequest;
 import io.eraft.proto.shardctrlerpb.CommandResponse;
-import io.eraft.proto.shardctrlerpb.GetStatusResponse;
+import io.eraft.raft.client.GroupEndpoint;
+import io.eraft.raft.server.ReplicaStatus;
 import io.eraft.raft.sim.service.SimClientEnd;
-import io.eraft.shardctrler.client.CtrlerEndpoint;
 import io.eraft.shardctrler.server.CtrlerServer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The {@link CtrlerEndpoint} a {@code CtrlerClient} uses in simulated tests: one labrpc end from a
+ * The {@link GroupEndpoint} a {@code CtrlerClient} uses in simulated tests: one labrpc end from a
  * clerk to one {@link CtrlerServer} in this JVM, with the network's delays, losses and failures.
  * Thread-safe.
  */
-final class SimCtrlerEndpoint implements CtrlerEndpoint {
+final class SimCtrlerEndpoint implements GroupEndpoint<CommandRequest, CommandResponse> {
   private final SimClientEnd<CtrlerServer> end;
 
   SimCtrlerEndpoint(SimClientEnd<CtrlerServer> end) {
@@ -27,7 +27,7 @@ final class SimCtrlerEndpoint implements CtrlerEndpoint {
   }
 
   @Override
-  public CompletableFuture<GetStatusResponse> status(Duration timeout) {
+  public CompletableFuture<ReplicaStatus> status(Duration timeout) {
     return end.call(ctrler -> CompletableFuture.completedFuture(ctrler.status()), timeout);
   }
 

@@ -6,7 +6,7 @@ import java.util.function.Function;
 
 /**
  * One labrpc end from one client to one server of a {@link SimClientNetwork}: what a service's
- * simulated endpoint (a {@code KvEndpoint}, a {@code CtrlerEndpoint}) sends its calls through. It
+ * simulated {@code GroupEndpoint} (a KV one, a controller one) sends its calls through. It
  * starts disabled, as labrpc's {@code MakeEnd}; a client gets its own ends so that a test can
  * connect it to some servers only, whatever the servers' own partition. Thread-safe.
  *

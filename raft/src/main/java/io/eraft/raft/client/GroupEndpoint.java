@@ -1,0 +1,20 @@
+package io.eraft.raft.client;
+
+import io.eraft.raft.server.ReplicaStatus;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * How a client reaches one server of a Raft group: gRPC in production ({@code GroupService}), a
+ * simulated link in tests.
+ *
+ * @param <Q> the service's command request
+ * @param <P> the service's command reply
+ */
+public interface GroupEndpoint<Q, P> {
+  /** Sends one command; fails if no answer arrives within {@code timeout}. */
+  CompletableFuture<P> command(Q request, Duration timeout);
+
+  /** eRaft's GetStatus of this server. */
+  CompletableFuture<ReplicaStatus> status(Duration timeout);
+}

@@ -1,0 +1,104 @@
+package io.eraft.raft.server;
+
+import com.google.protobuf.Message;
+import io.eraft.raft.client.FutureObserver;
+import io.eraft.raft.client.GroupEndpoint;
+import io.grpc.BindableService;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ServerCalls;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * A Raft group's client-facing gRPC service made of eRaft's two RPCs, {@code Command} and
+ * {@code GetStatus}, as grpc-java generated them for one {@code .proto} package: serves them
+ * ({@link #bind}) and calls them ({@link #endpoint}) without a hand-written class per service.
+ * As in eRaft, errors travel in the reply, never as a gRPC status.
+ *
+ * @param <Q> the command request
+ * @param <P> the command reply
+ */
+public final class GroupService<Q, P> {
+  private final ServiceDescriptor service;
+  private final MethodDescriptor<Q, P> command;
+  private final StatusRpc<?, ?> status;
+
+  /** The typed GetStatus RPC; its request is always the same empty message. */
+  private record StatusRpc<SQ, SP extends Message>(MethodDescriptor<SQ, SP> method, SQ request,
+      Supplier<Message.Builder> replyBuilder) {
+    void addTo(ServerServiceDefinition.Builder definition, Supplier<ReplicaStatus> status) {
+      definition.addMethod(method, ServerCalls.asyncUnaryCall((ignored, responses) -> {
+        responses.onNext(status.get().<SP>toProto(replyBuilder.get()));
+        responses.onCompleted();
+      }));
+    }
+
+    CompletableFuture<ReplicaStatus> call(Channel channel, Duration timeout) {
+      return unary(channel, method, request, timeout).thenApply(ReplicaStatus::fromProto);
+    }
+  }
+
+  private GroupService(ServiceDescriptor service, MethodDescriptor<Q, P> command, StatusRpc<?, ?> status) {
+    this.service = service;
+    this.command = command;
+    this.status = status;
+  }
+
+  /**
+   * The service described by grpc-java's generated {@code <Service>Grpc} class, e.g.
+   * {@code of(KVServiceGrpc.getServiceDescriptor(), KVServiceGrpc.getCommandMethod(),
+   * KVServiceGrpc.getGetStatusMethod(), GetStatusRequest.getDefaultInstance(), GetStatusResponse::newBuilder)}.
+   */
+  public static <Q, P, SQ, SP extends Message> GroupService<Q, P> of(ServiceDescriptor service,
+      MethodDescriptor<Q, P> command, MethodDescriptor<SQ, SP> getStatus, SQ statusRequest,
+      Supplier<Message.Builder> statusReply) {
+    return new GroupService<>(service, command, new StatusRpc<>(getStatus, statusRequest, statusReply));
+  }
+
+  /**
+   * The service over a replica's request path. Replies are sent from the thread that completes the
+   * command (often Raft's apply thread): sending a unary reply only queues it on the channel.
+   */
+  public BindableService bind(Function<Q, CompletableFuture<P>> commands, Supplier<ReplicaStatus> replicaStatus) {
+    ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(service)
+        .addMethod(command, ServerCalls.asyncUnaryCall((request, responses) ->
+            commands.apply(request).thenAccept(reply -> {
+              responses.onNext(reply);
+              responses.onCompleted();
+            })));
+    status.addTo(definition, replicaStatus);
+    ServerServiceDefinition built = definition.build();
+    return () -> built;
+  }
+
+  /** One server over {@code channel}, called asynchronously (no thread waits for an answer). */
+  public GroupEndpoint<Q, P> endpoint(Channel channel) {
+    return new GroupEndpoint<>() {
+      @Override
+      public CompletableFuture<P> command(Q request, Duration timeout) {
+        return unary(channel, command, request, timeout);
+      }
+
+      @Override
+      public CompletableFuture<ReplicaStatus> status(Duration timeout) {
+        return status.call(channel, timeout);
+      }
+    };
+  }
+
+  private static <A, B> CompletableFuture<B> unary(Channel channel, MethodDescriptor<A, B> method, A request,
+      Duration timeout) {
+    FutureObserver<B> answer = new FutureObserver<>();
+    CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    ClientCalls.asyncUnaryCall(channel.newCall(method, options), request, answer);
+    return answer.future();
+  }
+}
