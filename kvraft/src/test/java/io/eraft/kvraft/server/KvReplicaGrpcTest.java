@@ -11,25 +11,20 @@ import io.eraft.proto.kvraftpb.CommandRequest;
 import io.eraft.proto.kvraftpb.CommandResponse;
 import io.eraft.proto.kvraftpb.KVServiceGrpc;
 import io.eraft.proto.kvraftpb.Op;
-import io.eraft.raft.RaftConfig;
 import io.eraft.raft.client.ClusterUnavailableException;
 import io.eraft.raft.client.NodeStatus;
 import io.eraft.raft.client.RequestRefusedException;
 import io.eraft.raft.client.RetryPolicy;
-import io.eraft.raft.cluster.FreePorts;
-import io.eraft.raft.cluster.LocalRaftCluster;
-import io.eraft.raft.server.ReplicaServer;
+import io.eraft.raft.cluster.ReplicaCluster;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,36 +36,14 @@ class KvReplicaGrpcTest {
   private static final KvServerOptions OPTIONS = KvServerOptions.DEFAULTS.withMaxValueBytes(1000);
 
   @TempDir Path dir;
-  private final List<String> addresses = new ArrayList<>();
-  private final List<ReplicaServer<KvStateMachine>> replicas = new ArrayList<>();
+  private ReplicaCluster<KvStateMachine> cluster;
   private KvClient client;
 
   @BeforeEach
   void startCluster() throws IOException {
-    for (int i = 0; i < N; i++) {
-      addresses.add("127.0.0.1:" + FreePorts.pick());
-      replicas.add(null);
-    }
-    for (int i = 0; i < N; i++) {
-      start(i);
-    }
-    client = KvClient.connect(addresses, RetryPolicy.DEFAULT, Duration.ofSeconds(30));
-  }
-
-  private void start(int i) throws IOException {
-    RaftConfig config = RaftConfig.builder()
-        .id(i)
-        .peers(LongStream.range(0, N).boxed().toList())
-        .dataDir(dir.resolve("node" + i))
-        .heartbeatInterval(Duration.ofMillis(50))
-        .electionTimeout(Duration.ofMillis(500))
-        .build();
-    replicas.set(i, KvReplica.start(config, addresses, OPTIONS, new SimpleMeterRegistry()));
-  }
-
-  private void stop(int i) {
-    replicas.get(i).close();
-    replicas.set(i, null);
+    cluster = ReplicaCluster.start(N, dir,
+        (config, addresses) -> KvReplica.start(config, addresses, OPTIONS, new SimpleMeterRegistry()));
+    client = KvClient.connect(cluster.addresses(), RetryPolicy.DEFAULT, Duration.ofSeconds(30));
   }
 
   @AfterEach
@@ -78,25 +51,9 @@ class KvReplicaGrpcTest {
     if (client != null) {
       client.close();
     }
-    for (int i = 0; i < N; i++) {
-      if (replicas.get(i) != null) {
-        stop(i);
-      }
+    if (cluster != null) {
+      cluster.close();
     }
-  }
-
-  private int leader() throws InterruptedException {
-    int[] found = {-1};
-    LocalRaftCluster.awaitCondition(() -> {
-      for (int i = 0; i < N; i++) {
-        if (replicas.get(i) != null && replicas.get(i).node().status().isLeader()) {
-          found[0] = i;
-          return true;
-        }
-      }
-      return false;
-    });
-    return found[0];
   }
 
   @Test
@@ -112,9 +69,9 @@ class KvReplicaGrpcTest {
 
   @Test
   void anEraftGeneratedStubWorksUnchanged() throws InterruptedException {
-    int leader = leader();
-    ManagedChannel channel = NettyChannelBuilder.forTarget(addresses.get(leader)).usePlaintext().build();
-    ManagedChannel followerChannel = NettyChannelBuilder.forTarget(addresses.get((leader + 1) % N))
+    int leader = cluster.leader();
+    ManagedChannel channel = NettyChannelBuilder.forTarget(cluster.addresses().get(leader)).usePlaintext().build();
+    ManagedChannel followerChannel = NettyChannelBuilder.forTarget(cluster.addresses().get((leader + 1) % N))
         .usePlaintext().build();
     try {
       KVServiceGrpc.KVServiceBlockingStub stub = KVServiceGrpc.newBlockingStub(channel);
@@ -140,35 +97,35 @@ class KvReplicaGrpcTest {
   void anOversizedValueIsRefusedAndNeverReplicated() throws InterruptedException {
     Clerk clerk = client.newClerk();
     clerk.put("k", "small");
-    long lastIndex = replicas.get(leader()).node().status().lastLogIndex();
+    long lastIndex = cluster.replica(cluster.leader()).node().status().lastLogIndex();
     RequestRefusedException e = assertThrows(RequestRefusedException.class, () -> clerk.put("k", "x".repeat(1001)));
     assertEquals("ErrValueTooLarge: value is 1001 bytes; the limit is 1000 (--max-value-bytes)", e.getMessage());
-    assertEquals(lastIndex, replicas.get(leader()).node().status().lastLogIndex());
+    assertEquals(lastIndex, cluster.replica(cluster.leader()).node().status().lastLogIndex());
     assertEquals("small", clerk.get("k"));
   }
 
   @Test
   void statusReportsEveryReplicaAndOfflineOnes() throws InterruptedException {
     client.newClerk().put("k", "v");
-    int leader = leader();
-    stop((leader + 1) % N);
+    int leader = cluster.leader();
+    cluster.stop((leader + 1) % N);
     List<NodeStatus> rows = client.status(Duration.ofSeconds(2));
     assertEquals(N, rows.size());
     assertEquals("Leader", rows.get(leader).role());
     assertTrue(rows.get(leader).storageBytes() > 0);
     assertTrue(rows.get(leader).commitIndex() >= 2);
     assertEquals(NodeStatus.OFFLINE, rows.get((leader + 1) % N).role());
-    assertEquals(addresses.get((leader + 1) % N), rows.get((leader + 1) % N).address());
+    assertEquals(cluster.addresses().get((leader + 1) % N), rows.get((leader + 1) % N).address());
   }
 
   @Test
   void theClerkFollowsTheLeaderThroughFailover() throws InterruptedException, IOException {
     Clerk clerk = client.newClerk();
     clerk.append("k", "1");
-    int leader = leader();
-    stop(leader);
+    int leader = cluster.leader();
+    cluster.stop(leader);
     clerk.append("k", "2");
-    start(leader);
+    cluster.start(leader);
     clerk.append("k", "3");
     assertEquals("123", clerk.get("k"));
   }
@@ -183,10 +140,10 @@ class KvReplicaGrpcTest {
       expected.append("x").append(i).append("y");
     }
     for (int i = 0; i < N; i++) {
-      stop(i);
+      cluster.stop(i);
     }
     for (int i = 0; i < N; i++) {
-      start(i);
+      cluster.start(i);
     }
     assertEquals(expected.toString(), client.newClerk().get("k"));
   }
@@ -194,14 +151,14 @@ class KvReplicaGrpcTest {
   @Test
   void aClusterWithoutQuorumFailsTheCallAtItsDeadline() {
     for (int i = 0; i < N; i++) {
-      stop(i);
+      cluster.stop(i);
     }
     Clerk clerk = client.newClerk();
     CompletionException wrapped = assertThrows(CompletionException.class,
         () -> clerk.putAsync("k", "v", Duration.ofMillis(800)).orTimeout(30, TimeUnit.SECONDS).join());
     ClusterUnavailableException e = assertInstanceOf(ClusterUnavailableException.class, wrapped.getCause());
     assertTrue(e.getMessage().contains("Connection refused"), e.getMessage());
-    for (String address : addresses) {
+    for (String address : cluster.addresses()) {
       assertTrue(e.getMessage().contains(address), e.getMessage());
     }
   }

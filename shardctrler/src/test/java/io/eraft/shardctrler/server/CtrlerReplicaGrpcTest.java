@@ -9,13 +9,11 @@ import io.eraft.proto.shardctrlerpb.CommandResponse;
 import io.eraft.proto.shardctrlerpb.Op;
 import io.eraft.proto.shardctrlerpb.Servers;
 import io.eraft.proto.shardctrlerpb.ShardCtrlerServiceGrpc;
-import io.eraft.raft.RaftConfig;
 import io.eraft.raft.client.NodeStatus;
 import io.eraft.raft.client.RequestRefusedException;
 import io.eraft.raft.client.RetryPolicy;
-import io.eraft.raft.cluster.FreePorts;
+import io.eraft.raft.cluster.ReplicaCluster;
 import io.eraft.raft.cluster.LocalRaftCluster;
-import io.eraft.raft.server.ReplicaServer;
 import io.eraft.shardctrler.client.CtrlerClerk;
 import io.eraft.shardctrler.client.CtrlerClient;
 import io.eraft.shardctrler.config.ShardConfig;
@@ -28,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,52 +36,25 @@ class CtrlerReplicaGrpcTest {
   private static final int N = 3;
 
   @TempDir Path dir;
-  private final List<String> addresses = new ArrayList<>();
-  private final List<ReplicaServer<ConfigStateMachine>> replicas = new ArrayList<>();
+  private ReplicaCluster<ConfigStateMachine> cluster;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private long commandId;
 
   @BeforeEach
   void startCluster() throws IOException {
-    for (int i = 0; i < N; i++) {
-      addresses.add("127.0.0.1:" + FreePorts.pick());
-      replicas.add(null);
+    cluster = ReplicaCluster.start(N, dir, (config, addresses) ->
+        CtrlerReplica.start(config, addresses, CtrlerReplica.EXECUTE_TIMEOUT, new SimpleMeterRegistry()));
+    for (String address : cluster.addresses()) {
+      channels.add(NettyChannelBuilder.forTarget(address).usePlaintext().build());
     }
-    for (int i = 0; i < N; i++) {
-      start(i);
-      channels.add(NettyChannelBuilder.forTarget(addresses.get(i)).usePlaintext().build());
-    }
-  }
-
-  private void start(int i) throws IOException {
-    RaftConfig config = RaftConfig.builder()
-        .id(i)
-        .peers(LongStream.range(0, N).boxed().toList())
-        .dataDir(dir.resolve("node" + i))
-        .heartbeatInterval(Duration.ofMillis(50))
-        .electionTimeout(Duration.ofMillis(500))
-        .build();
-    replicas.set(i, CtrlerReplica.start(config, addresses, CtrlerReplica.EXECUTE_TIMEOUT, new SimpleMeterRegistry()));
   }
 
   @AfterEach
   void stopCluster() {
     channels.forEach(ManagedChannel::shutdownNow);
-    replicas.stream().filter(r -> r != null).forEach(ReplicaServer::close);
-  }
-
-  private int leader() throws InterruptedException {
-    int[] found = {-1};
-    LocalRaftCluster.awaitCondition(() -> {
-      for (int i = 0; i < N; i++) {
-        if (replicas.get(i).node().status().isLeader()) {
-          found[0] = i;
-          return true;
-        }
-      }
-      return false;
-    });
-    return found[0];
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 
   private CommandResponse send(CommandRequest.Builder request) throws InterruptedException {
@@ -92,7 +62,7 @@ class CtrlerReplicaGrpcTest {
     CommandResponse[] reply = new CommandResponse[1];
     LocalRaftCluster.awaitCondition(() -> {
       try {
-        reply[0] = ShardCtrlerServiceGrpc.newBlockingStub(channels.get(leader())).command(stamped);
+        reply[0] = ShardCtrlerServiceGrpc.newBlockingStub(channels.get(cluster.leader())).command(stamped);
       } catch (InterruptedException e) {
         throw new AssertionError(e);
       }
@@ -126,29 +96,30 @@ class CtrlerReplicaGrpcTest {
   @Test
   void invalidCommandsNeverEnterTheLogAndTheClusterKeepsServing() throws InterruptedException {
     send(join(1));
-    long lastIndex = replicas.get(leader()).node().status().lastLogIndex();
+    long lastIndex = cluster.replica(cluster.leader()).node().status().lastLogIndex();
     CommandResponse outOfRange = send(CommandRequest.newBuilder().setOp(Op.MOVE).setShard(10).setGid(1));
     assertEquals("ErrBadRequest", outOfRange.getErr());
     assertEquals("shard 10 is out of range [0, 9]", outOfRange.getDetail());
     assertEquals("ErrBadRequest", send(join(1)).getErr());
     assertEquals("ErrBadRequest", send(CommandRequest.newBuilder().setOp(Op.LEAVE).addGids(5)).getErr());
-    assertEquals(lastIndex, replicas.get(leader()).node().status().lastLogIndex());
+    assertEquals(lastIndex, cluster.replica(cluster.leader()).node().status().lastLogIndex());
     assertEquals("OK", send(join(2)).getErr());
   }
 
   @Test
   void queriesDoNotGrowTheLog() throws InterruptedException {
     send(join(1));
-    long lastIndex = replicas.get(leader()).node().status().lastLogIndex();
+    long lastIndex = cluster.replica(cluster.leader()).node().status().lastLogIndex();
     for (int i = 0; i < 50; i++) {
       assertEquals(1, send(query(-1)).getConfig().getNum());
     }
-    assertEquals(lastIndex, replicas.get(leader()).node().status().lastLogIndex());
+    assertEquals(lastIndex, cluster.replica(cluster.leader()).node().status().lastLogIndex());
   }
 
   @Test
   void theClerkJoinsMovesLeavesAndQueries() {
-    try (CtrlerClient client = CtrlerClient.connect(addresses, RetryPolicy.DEFAULT, Duration.ofSeconds(30))) {
+    try (CtrlerClient client =
+        CtrlerClient.connect(cluster.addresses(), RetryPolicy.DEFAULT, Duration.ofSeconds(30))) {
       CtrlerClerk clerk = client.newClerk();
       clerk.join(Map.of(1, List.of("a:1"), 2, List.of("b:1")));
       clerk.move(0, 1);
@@ -171,16 +142,16 @@ class CtrlerReplicaGrpcTest {
     send(join(1));
     send(join(2));
     for (int i = 0; i < N; i++) {
-      replicas.get(i).close();
+      cluster.stop(i);
     }
     for (int i = 0; i < N; i++) {
-      start(i);
+      cluster.start(i);
     }
     CommandResponse latest = send(query(-1));
     assertEquals(2, latest.getConfig().getNum());
     assertEquals(List.of(2, 2, 2, 2, 2, 1, 1, 1, 1, 1), latest.getConfig().getShardsList());
-    LocalRaftCluster.awaitCondition(() -> replicas.stream()
+    LocalRaftCluster.awaitCondition(() -> cluster.running().stream()
         .allMatch(r -> r.machine().latest().num() == 2 && r.node().status().lastApplied() >= 3));
-    assertTrue(replicas.stream().allMatch(r -> r.machine().config(1).shards().stream().allMatch(g -> g == 1)));
+    assertTrue(cluster.running().stream().allMatch(r -> r.machine().config(1).shards().stream().allMatch(g -> g == 1)));
   }
 }
