@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -101,20 +102,20 @@ public final class KvClientCommand implements Callable<Integer> {
   }
 
   int put(String k, String v) {
-    withClerk(clerk -> {
-      clerk.put(k, v);
-      return null;
-    });
-    out().print("Put(" + k + ", " + v + ") success\n");
-    return ExitCode.OK;
+    return update("Put", k, v, clerk -> clerk.put(k, v));
   }
 
   int append(String k, String v) {
+    return update("Append", k, v, clerk -> clerk.append(k, v));
+  }
+
+  /** Runs a Put or an Append and prints eRaft's {@code <Op>(K, V) success}. */
+  private int update(String op, String k, String v, Consumer<Clerk> write) {
     withClerk(clerk -> {
-      clerk.append(k, v);
+      write.accept(clerk);
       return null;
     });
-    out().print("Append(" + k + ", " + v + ") success\n");
+    out().print(op + "(" + k + ", " + v + ") success\n");
     return ExitCode.OK;
   }
 
@@ -159,8 +160,8 @@ public final class KvClientCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "put", description = "Sets KEY to VALUE; prints Put(KEY, VALUE) success.")
-  static final class Put implements Callable<Integer> {
+  /** The arguments of put and append (picocli reads the annotated fields of a superclass too). */
+  abstract static class KeyValueCommand implements Callable<Integer> {
     @ParentCommand KvClientCommand parent;
 
     @Parameters(index = "0", paramLabel = "KEY")
@@ -168,7 +169,10 @@ public final class KvClientCommand implements Callable<Integer> {
 
     @Parameters(index = "1", paramLabel = "VALUE")
     String value;
+  }
 
+  @Command(name = "put", description = "Sets KEY to VALUE; prints Put(KEY, VALUE) success.")
+  static final class Put extends KeyValueCommand {
     @Override
     public Integer call() {
       return parent.put(key, value);
@@ -176,15 +180,7 @@ public final class KvClientCommand implements Callable<Integer> {
   }
 
   @Command(name = "append", description = "Appends VALUE to KEY's value; prints Append(KEY, VALUE) success.")
-  static final class Append implements Callable<Integer> {
-    @ParentCommand KvClientCommand parent;
-
-    @Parameters(index = "0", paramLabel = "KEY")
-    String key;
-
-    @Parameters(index = "1", paramLabel = "VALUE")
-    String value;
-
+  static final class Append extends KeyValueCommand {
     @Override
     public Integer call() {
       return parent.append(key, value);
