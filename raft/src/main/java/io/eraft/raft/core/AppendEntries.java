@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * AppendEntries RPC (figure 2). With no entries it is a heartbeat. {@code readRound} is the
  * leader's ReadIndex round at send time; a response echoing it confirms the leader was still
- * leader when the round began.
+ * leader when the round began. A non-zero {@code restoreIndex} tells a {@linkplain
+ * Standing#RECOVERING recovering} follower whose log matches the leader's through that index that
+ * it then holds everything it could once have helped commit, and may vote again.
  */
 public record AppendEntries(
     long from,
@@ -16,6 +18,7 @@ public record AppendEntries(
     List<Entry> entries,
     long leaderCommit,
     long readRound,
+    long restoreIndex,
     long callId)
     implements RaftMessage {
   public AppendEntries {
@@ -41,6 +44,7 @@ public record AppendEntries(
 
   @Override
   public AppendEntries withCallId(long callId) {
-    return new AppendEntries(from, to, term, prevLogIndex, prevLogTerm, entries, leaderCommit, readRound, callId);
+    return new AppendEntries(from, to, term, prevLogIndex, prevLogTerm, entries, leaderCommit, readRound, restoreIndex,
+        callId);
   }
 }

@@ -2,16 +2,23 @@ package io.eraft.raft.core;
 
 /**
  * The state a node must persist before answering any message (Raft paper, figure 2): current
- * term, the candidate voted for in it, and the highest index known committed.
+ * term, the candidate voted for in it, and the highest index known committed; plus whether the
+ * node is {@linkplain Standing#RECOVERING recovering} state it lost, which must survive its
+ * restarts until a leader restores it.
  */
-public record HardState(long term, long votedFor, long commit) {
+public record HardState(long term, long votedFor, long commit, boolean recovering) {
   public static final long NO_VOTE = -1;
-  public static final HardState EMPTY = new HardState(0, NO_VOTE, 0);
+  public static final HardState EMPTY = new HardState(0, NO_VOTE, 0, false);
 
   public HardState {
     if (term < 0 || commit < 0 || votedFor < NO_VOTE) {
       throw new IllegalArgumentException("invalid hard state " + term + "/" + votedFor + "/" + commit);
     }
+  }
+
+  /** A member in full standing (not recovering). */
+  public HardState(long term, long votedFor, long commit) {
+    this(term, votedFor, commit, false);
   }
 
   public boolean isEmpty() {

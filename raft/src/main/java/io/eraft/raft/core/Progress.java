@@ -5,7 +5,9 @@ package io.eraft.raft.core;
  *
  * <ul>
  *   <li>PROBE: the leader does not know where the logs diverge; one AppendEntries at a time, the
- *       next only after a response (any response, heartbeats included, unpauses it).
+ *       next after a response that moves the probe point back or acknowledges something, or else
+ *       at the next heartbeat — so a follower that keeps rejecting costs one probe per heartbeat
+ *       interval, never a loop at network speed.
  *   <li>REPLICATE: the follower is known to match through {@code match}; entries are pipelined
  *       optimistically up to the {@link Inflights} window.
  *   <li>SNAPSHOT: a snapshot transfer is in progress; nothing else is sent but heartbeats.
@@ -21,7 +23,11 @@ final class Progress {
   private State state = State.PROBE;
   private long pendingSnapshot;
   private boolean probeSent;
+  /** Heartbeat intervals that began while the last probe was unanswered. */
+  private int probeWaitedBeats;
   private boolean recentActive;
+  /** The match at which a follower's rejection of an index it had acknowledged was last reported. */
+  private long reportedLostMatch = -1;
   private final Inflights inflights;
 
   Progress(long next, Inflights inflights) {
@@ -93,7 +99,10 @@ final class Progress {
 
   /**
    * A rejection of AppendEntries at {@code rejected}; {@code matchHint} is the leader's best guess
-   * of the highest index that matches. Returns false if the rejection is stale.
+   * of the highest index that matches. Returns true if the next probe should go out now: the probe
+   * point moved back. A stale rejection, or one of a probe at the known match (the probe point
+   * cannot move lower), returns false and leaves a probing follower paused until the next
+   * heartbeat.
    */
   boolean maybeDecreaseTo(long rejected, long matchHint) {
     if (state == State.REPLICATE) {
@@ -106,9 +115,49 @@ final class Progress {
     if (next - 1 != rejected) {
       return false;
     }
-    next = Math.max(Math.min(rejected, matchHint + 1), match + 1);
+    long lower = Math.max(Math.min(rejected, matchHint + 1), match + 1);
+    if (lower >= next) {
+      return false;
+    }
+    next = lower;
     probeSent = false;
     return true;
+  }
+
+  /**
+   * Whether a rejection at {@code rejected} contradicts what this follower acknowledged (it no
+   * longer holds an index it matched), reported once per match so repeated rejections make one
+   * warning.
+   */
+  boolean firstRejectionBelowMatch(long rejected) {
+    if (rejected > match || reportedLostMatch == match) {
+      return false;
+    }
+    reportedLostMatch = match;
+    return true;
+  }
+
+  /**
+   * A heartbeat interval began. A probe that stayed unanswered (or rejected without moving the
+   * probe point) for a whole interval may go out again; returns whether it may.
+   */
+  boolean heartbeatElapsed() {
+    if (state != State.PROBE || !probeSent || ++probeWaitedBeats < 2) {
+      return false;
+    }
+    probeSent = false;
+    return true;
+  }
+
+  /**
+   * The follower lost its state: nothing it acknowledged before counts. Probe it from the end of
+   * the leader's log ({@code next}), backing off by its rejection hints as after an election.
+   */
+  void forgetLostState(long next) {
+    match = 0;
+    this.next = next;
+    reportedLostMatch = -1;
+    resetState(State.PROBE);
   }
 
   /** Records that entries through {@code lastIndex} were just sent in a message of {@code bytes}. */
@@ -120,6 +169,7 @@ final class Progress {
       }
     } else if (state == State.PROBE) {
       probeSent = true;
+      probeWaitedBeats = 0;
     }
   }
 

@@ -16,6 +16,11 @@ import org.slf4j.Logger;
  * pipelining and fast conflict backtracking, the current-term commit rule (paper §5.4.2), a no-op
  * entry on election, ReadIndex (thesis §6.4) and snapshot installation.
  *
+ * <p>Beyond the paper, a node that lost its disk rejoins safely ({@link Standing}): a node with no
+ * state first asks its peers whether the group exists ({@link GroupDiscovery}); if it does, the
+ * node is recovering — it neither votes nor campaigns, and says so in every answer, so the leader
+ * forgets what it knew of its log — until a leader restores it (see {@code Leader}).
+ *
  * <p>Not thread-safe: thread-confined to the raft loop that drives it.
  */
 public final class RaftCore {
@@ -29,6 +34,9 @@ public final class RaftCore {
   private long votedFor;
   private long leaderId = SoftState.NO_LEADER;
   private RoleState role;
+  private Standing standing;
+  /** Set while {@link Standing#UNDECIDED}. */
+  private GroupDiscovery discovery;
   private int electionElapsed;
   private int randomizedElectionTimeout;
 
@@ -49,14 +57,39 @@ public final class RaftCore {
     this.votedFor = hs.votedFor();
     this.lastHardState = hs;
     this.role = new Follower(this);
+    this.standing = initialStanding(hs);
     resetElectionTimer();
     this.lastSoftState = softState();
+    if (standing == Standing.UNDECIDED) {
+      discovery = new GroupDiscovery(id, peers);
+      discovery.queries(term).forEach(this::send);
+    }
+  }
+
+  /**
+   * A node that never persisted a hard state has promised nothing, but it may have lost a disk that
+   * held promises: it must find out before it votes. A recovering node stays recovering.
+   */
+  private Standing initialStanding(HardState hs) {
+    if (peers.size() == 1) {
+      return Standing.VOTER; // alone, it has nobody to ask or to be restored by
+    }
+    if (hs.recovering()) {
+      return Standing.RECOVERING;
+    }
+    return hs.isEmpty() ? Standing.UNDECIDED : Standing.VOTER;
   }
 
   // ---- inputs ------------------------------------------------------------------------------
 
   /** Advances logical time by one tick: election timeouts, heartbeats and quorum checks. */
   public void tick() {
+    if (standing == Standing.UNDECIDED) {
+      if (tickElapsedReaches(config.heartbeatTicks())) {
+        discovery.queries(term).forEach(this::send);
+      }
+      return;
+    }
     role.tick();
   }
 
@@ -64,6 +97,19 @@ public final class RaftCore {
   public void step(RaftMessage m) {
     if (m.to() != id || !peers.contains(m.from()) || m.from() == id) {
       logger.debug("node {} ignoring misaddressed message {}", id, m);
+      return;
+    }
+    if (m instanceof GroupQuery q) {
+      send(new GroupQueryResponse(id, q.from(), term, holdsGroupState(), q.callId()));
+      return;
+    }
+    if (m instanceof GroupQueryResponse r) {
+      if (standing == Standing.UNDECIDED) {
+        decide(discovery.record(r), r.from());
+      }
+      return;
+    }
+    if (standing == Standing.UNDECIDED && !stepUndecided(m)) {
       return;
     }
     if (m.term() > term) {
@@ -145,6 +191,57 @@ public final class RaftCore {
     }
   }
 
+  /**
+   * An undecided node takes no term from anyone (it would then look like a member on restart) and
+   * refuses every vote; a leader's message proves the group exists. Returns whether {@code m}
+   * should then be handled as usual.
+   */
+  private boolean stepUndecided(RaftMessage m) {
+    if (m instanceof AppendEntries || m instanceof InstallSnapshot) {
+      becomeRecovering("node " + m.from() + " leads term " + m.term());
+      return true;
+    }
+    if (m instanceof RequestVote rv) {
+      send(new RequestVoteResponse(id, rv.from(), term, false, rv.preVote(), rv.callId()));
+    } else {
+      logger.debug("node {} (undecided) ignoring {}", id, m);
+    }
+    return false;
+  }
+
+  private void decide(GroupDiscovery.Outcome outcome, long answeredBy) {
+    switch (outcome) {
+      case NEW_GROUP -> {
+        long fence = discovery.fenceTerm();
+        logger.info("node {} starts a new group: {} of its peers have empty logs too (it votes only after term {})",
+            id, discovery.emptyPeers(), fence);
+        if (fence > 0) {
+          term = fence;
+          votedFor = id; // abstains in the fence term: its vote there may already have been given
+        } else {
+          term = 1; // a hard state that is not empty: a restart finds a voter, not an undecided node
+        }
+        standing = Standing.VOTER;
+        discovery = null;
+        resetElectionTimer();
+      }
+      case EXISTING_GROUP -> becomeRecovering("node " + answeredBy + " holds its state");
+      case PENDING -> { }
+    }
+  }
+
+  private void becomeRecovering(String evidence) {
+    logger.warn("node {} has no Raft state but its group exists ({}): it lost its data or never joined; "
+        + "it will catch up from the leader and vote only once the leader restores it", id, evidence);
+    standing = Standing.RECOVERING;
+    discovery = null;
+  }
+
+  /** Whether this node proves the group exists (the answer to a GroupQuery; see GroupDiscovery). */
+  private boolean holdsGroupState() {
+    return standing == Standing.RECOVERING || log.lastIndex() > 0;
+  }
+
   // ---- outputs -----------------------------------------------------------------------------
 
   public boolean hasReady() {
@@ -169,7 +266,8 @@ public final class RaftCore {
       leader.flush();
     }
     HardState hs = hardState();
-    boolean termOrVoteChanged = hs.term() != lastHardState.term() || hs.votedFor() != lastHardState.votedFor();
+    boolean termOrVoteChanged = hs.term() != lastHardState.term() || hs.votedFor() != lastHardState.votedFor()
+        || hs.recovering() != lastHardState.recovering();
     List<Entry> entries = log.unpersistedEntries();
     SnapshotMeta snapshot = log.unpersistedSnapshot();
     Ready rd = new Ready(
@@ -223,7 +321,7 @@ public final class RaftCore {
 
   public CoreStatus status() {
     return new CoreStatus(id, role.type(), term, votedFor, leaderId, log.committed(), log.applied(),
-        log.firstIndex(), log.lastIndex());
+        log.firstIndex(), log.lastIndex(), standing);
   }
 
   public long id() {
@@ -273,20 +371,22 @@ public final class RaftCore {
     readStates.add(rs);
   }
 
-  /** Election clock shared by followers and candidates; returns true when it fired. */
+  /**
+   * Election clock shared by followers and candidates; returns true when it fired and this node
+   * may campaign (only a voter may).
+   */
   boolean tickElection() {
-    electionElapsed++;
-    if (electionElapsed >= randomizedElectionTimeout) {
-      electionElapsed = 0;
-      return true;
-    }
-    return false;
+    return tickElapsedReaches(randomizedElectionTimeout) && standing == Standing.VOTER;
   }
 
   /** Leader's quorum-check clock; returns true once per election timeout. */
   boolean tickQuorumCheck() {
+    return tickElapsedReaches(config.electionTicks());
+  }
+
+  private boolean tickElapsedReaches(int ticks) {
     electionElapsed++;
-    if (electionElapsed >= config.electionTicks()) {
+    if (electionElapsed >= ticks) {
       electionElapsed = 0;
       return true;
     }
@@ -375,9 +475,9 @@ public final class RaftCore {
   }
 
   private void handleVoteRequest(RequestVote m) {
-    boolean canVote = votedFor == m.from()
+    boolean canVote = standing == Standing.VOTER && (votedFor == m.from()
         || (votedFor == HardState.NO_VOTE && leaderId == SoftState.NO_LEADER)
-        || (m.preVote() && m.term() > term);
+        || (m.preVote() && m.term() > term));
     if (canVote && log.isUpToDate(m.lastLogIndex(), m.lastLogTerm())) {
       if (!m.preVote()) {
         electionElapsed = 0;
@@ -398,7 +498,7 @@ public final class RaftCore {
       // No read round: the sender may lead again in our term by the time this arrives, and an
       // echo of its old term's round must not confirm a read of its new one.
       sendAfterPersist(new AppendEntriesResponse(id, ae.from(), term, false, ae.prevLogIndex(), 0, 0,
-          0, ae.callId()));
+          0, isRecovering(), ae.callId()));
     } else if (m instanceof InstallSnapshot is) {
       sendAfterPersist(new InstallSnapshotResponse(id, is.from(), term, 0, is.callId()));
     } else {
@@ -408,21 +508,45 @@ public final class RaftCore {
 
   /** AppendEntries from the current leader (figure 2, receiver implementation). */
   void handleAppendEntries(AppendEntries m) {
+    long matched;
     if (m.prevLogIndex() < log.committed()) {
       // Everything through our commit index already matches the leader's log.
-      sendAfterPersist(new AppendEntriesResponse(id, m.from(), term, true, log.committed(), 0, 0, m.readRound(), m.callId()));
-      return;
+      matched = log.committed();
+    } else {
+      matched = log.maybeAppend(m.prevLogIndex(), m.prevLogTerm(), m.leaderCommit(), m.entries());
     }
-    long lastNew = log.maybeAppend(m.prevLogIndex(), m.prevLogTerm(), m.leaderCommit(), m.entries());
-    if (lastNew >= 0) {
-      sendAfterPersist(new AppendEntriesResponse(id, m.from(), term, true, lastNew, 0, 0, m.readRound(), m.callId()));
+    if (matched >= 0) {
+      if (standing == Standing.RECOVERING && m.restoreIndex() > 0 && matched >= m.restoreIndex()) {
+        restoreVoter(m.from());
+      }
+      sendAfterPersist(new AppendEntriesResponse(id, m.from(), term, true, matched, 0, 0, m.readRound(),
+          isRecovering(), m.callId()));
       return;
     }
     long hintIndex = log.lastIndexWithTermAtMost(Math.min(m.prevLogIndex(), log.lastIndex()), m.prevLogTerm());
     logger.debug("node {} rejects append at {}/{} from {}; hint {}/{}", id, m.prevLogIndex(), m.prevLogTerm(),
         m.from(), hintIndex, log.term(hintIndex));
     sendAfterPersist(new AppendEntriesResponse(id, m.from(), term, false, m.prevLogIndex(), hintIndex,
-        log.term(hintIndex), m.readRound(), m.callId()));
+        log.term(hintIndex), m.readRound(), isRecovering(), m.callId()));
+  }
+
+  /**
+   * The leader of this term found that we hold everything we could once have helped commit, and
+   * that no term we could have voted in is still to come (see {@code Leader}). Counting our vote in
+   * this term as given to it keeps us from voting again in a term our earlier self may have voted
+   * in; the leader has won this term anyway.
+   */
+  private void restoreVoter(long leader) {
+    standing = Standing.VOTER;
+    if (votedFor == HardState.NO_VOTE) {
+      votedFor = leader;
+    }
+    logger.info("node {} restored as a voter by leader {} at term {} (log through {})", id, leader, term,
+        log.lastIndex());
+  }
+
+  private boolean isRecovering() {
+    return standing == Standing.RECOVERING;
   }
 
   /** A fully received snapshot from the current leader. */
@@ -443,7 +567,7 @@ public final class RaftCore {
   }
 
   private HardState hardState() {
-    return new HardState(term, votedFor, log.committed());
+    return new HardState(term, votedFor, log.committed(), isRecovering());
   }
 
   private SoftState softState() {

@@ -1,7 +1,8 @@
 package io.eraft.raft.core;
 
 /**
- * A message between Raft peers: the three RPCs of the Raft paper and their responses.
+ * A message between Raft peers: the three RPCs of the Raft paper and their responses, and the
+ * {@link GroupQuery} a node with no state sends before it may vote.
  *
  * <p>{@code callId} is an opaque correlation tag owned by the transport: a receiving transport may
  * stamp it on an inbound request, and the core copies it unchanged into the one response it
@@ -10,7 +11,7 @@ package io.eraft.raft.core;
  */
 public sealed interface RaftMessage
     permits RequestVote, RequestVoteResponse, AppendEntries, AppendEntriesResponse, InstallSnapshot,
-        InstallSnapshotResponse {
+        InstallSnapshotResponse, GroupQuery, GroupQueryResponse {
   long from();
 
   long to();

@@ -51,6 +51,17 @@ final class ReadIndexQueue {
     roundRequested = true;
   }
 
+  /** Asks for a heartbeat round without a read; returns the number it will have. */
+  long requestRound() {
+    roundRequested = true;
+    return sentRound + 1;
+  }
+
+  /** The highest round {@code peer} acknowledged (this node: the last one it started). */
+  long ackedRound(long peer) {
+    return ackedRound.getOrDefault(peer, 0L);
+  }
+
   boolean hasUnsentRound() {
     return roundRequested;
   }

@@ -390,7 +390,7 @@ public final class RaftLoop<R> {
       leaderSeen = s.leaderId();
     }
     status = new RaftStatus(id, s.role(), s.term(), s.leaderId(), s.commitIndex(), applier.lastApplied(),
-        s.lastIndex(), log.sizeBytes(), failure);
+        s.lastIndex(), log.sizeBytes(), s.standing(), failure);
   }
 
   /**

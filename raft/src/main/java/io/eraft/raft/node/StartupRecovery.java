@@ -33,10 +33,13 @@ public final class StartupRecovery {
     if (logLacksApplied) {
       HardState hs = log.hardState();
       // A term is never older than the entries a node holds; raising it (and forgetting the vote
-      // of the older term) is always safe.
+      // of the older term) is always safe. A log that never recorded a hard state belongs to a node
+      // that received this snapshot while it had no state of its own (it was recovering, or about
+      // to find out it must): it stays recovering, or its restart would make it a voter.
+      boolean recovering = hs.recovering() || hs.isEmpty();
       HardState aligned = applied.term() > hs.term()
-          ? new HardState(applied.term(), HardState.NO_VOTE, applied.index())
-          : new HardState(hs.term(), hs.votedFor(), Math.max(hs.commit(), applied.index()));
+          ? new HardState(applied.term(), HardState.NO_VOTE, applied.index(), recovering)
+          : new HardState(hs.term(), hs.votedFor(), Math.max(hs.commit(), applied.index()), recovering);
       log.save(aligned, applied, List.of(), true);
     }
   }

@@ -49,17 +49,23 @@ final class LevelDbCodec {
     return new Entry(index, term, data);
   }
 
+  /** Term, vote and commit, then one flag byte (recovering); logs written before the flag lack it. */
   static byte[] encodeHardState(HardState hs) {
-    return ByteBuffer.allocate(3 * Long.BYTES)
+    return ByteBuffer.allocate(3 * Long.BYTES + 1)
         .putLong(hs.term())
         .putLong(hs.votedFor())
         .putLong(hs.commit())
+        .put((byte) (hs.recovering() ? 1 : 0))
         .array();
   }
 
   static HardState decodeHardState(byte[] value) {
-    ByteBuffer b = fixedWidth("hard state", value, 3);
-    return new HardState(b.getLong(), b.getLong(), b.getLong());
+    if (value.length != 3 * Long.BYTES && value.length != 3 * Long.BYTES + 1) {
+      throw new IllegalArgumentException("hard state has " + value.length + " bytes, expected "
+          + 3 * Long.BYTES + " or " + (3 * Long.BYTES + 1));
+    }
+    ByteBuffer b = ByteBuffer.wrap(value);
+    return new HardState(b.getLong(), b.getLong(), b.getLong(), b.hasRemaining() && b.get() != 0);
   }
 
   static byte[] encodeSnapshot(SnapshotMeta meta) {

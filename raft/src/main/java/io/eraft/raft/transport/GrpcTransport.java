@@ -4,6 +4,7 @@ import io.eraft.raft.SnapshotSource;
 import io.eraft.raft.core.AppendEntries;
 import io.eraft.raft.core.InstallSnapshotResponse;
 import io.eraft.raft.core.RaftMessage;
+import io.eraft.raft.core.GroupQuery;
 import io.eraft.raft.core.RequestVote;
 import io.grpc.BindableService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -149,8 +150,8 @@ public final class GrpcTransport implements Transport {
    */
   @Override
   public void send(RaftMessage request) {
-    if (!(request instanceof RequestVote) && !(request instanceof AppendEntries)) {
-      throw new IllegalArgumentException("GrpcTransport.send carries RequestVote and AppendEntries only, not "
+    if (!(request instanceof RequestVote) && !(request instanceof AppendEntries) && !(request instanceof GroupQuery)) {
+      throw new IllegalArgumentException("GrpcTransport.send carries RequestVote, AppendEntries and GroupQuery only, not "
           + request.getClass().getSimpleName() + "; snapshots go through sendSnapshot");
     }
     if (request.from() != self) {

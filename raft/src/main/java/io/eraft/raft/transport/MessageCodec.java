@@ -1,11 +1,14 @@
 package io.eraft.raft.transport;
 
 import io.eraft.proto.raftpb.AppendEntriesRequest;
+import io.eraft.proto.raftpb.GroupQueryRequest;
 import io.eraft.proto.raftpb.InstallSnapshotRequest;
 import io.eraft.proto.raftpb.RequestVoteRequest;
 import io.eraft.raft.core.AppendEntries;
 import io.eraft.raft.core.AppendEntriesResponse;
 import io.eraft.raft.core.Entry;
+import io.eraft.raft.core.GroupQuery;
+import io.eraft.raft.core.GroupQueryResponse;
 import io.eraft.raft.core.RequestVote;
 import io.eraft.raft.core.RequestVoteResponse;
 import java.util.ArrayList;
@@ -69,7 +72,8 @@ public final class MessageCodec {
         .setPrevLogIndex(m.prevLogIndex())
         .setPrevLogTerm(m.prevLogTerm())
         .setLeaderCommit(m.leaderCommit())
-        .setReadRound(m.readRound());
+        .setReadRound(m.readRound())
+        .setRestoreIndex(m.restoreIndex());
     for (Entry e : m.entries()) {
       b.addEntries(io.eraft.proto.raftpb.Entry.newBuilder()
           .setIndex(e.index())
@@ -85,6 +89,7 @@ public final class MessageCodec {
     checkLogPosition("prev_log", p.getPrevLogIndex(), p.getPrevLogTerm(), p.getTerm());
     checkNotNegative("leader_commit", p.getLeaderCommit());
     checkNotNegative("read_round", p.getReadRound());
+    checkNotNegative("restore_index", p.getRestoreIndex());
     List<Entry> entries = new ArrayList<>(p.getEntriesCount());
     long previousTerm = p.getPrevLogTerm();
     for (io.eraft.proto.raftpb.Entry e : p.getEntriesList()) {
@@ -102,7 +107,7 @@ public final class MessageCodec {
       entries.add(new Entry(e.getIndex(), e.getTerm(), e.getCommand()));
     }
     return new AppendEntries(p.getLeaderId(), to, p.getTerm(), p.getPrevLogIndex(), p.getPrevLogTerm(),
-        entries, p.getLeaderCommit(), p.getReadRound(), 0);
+        entries, p.getLeaderCommit(), p.getReadRound(), p.getRestoreIndex(), 0);
   }
 
   public static io.eraft.proto.raftpb.AppendEntriesResponse encode(AppendEntriesResponse m) {
@@ -113,6 +118,7 @@ public final class MessageCodec {
         .setConflictTerm(m.conflictTerm())
         .setIndex(m.index())
         .setReadRound(m.readRound())
+        .setRecovering(m.recovering())
         .build();
   }
 
@@ -125,7 +131,32 @@ public final class MessageCodec {
     checkNotNegative("conflict_term", p.getConflictTerm());
     checkNotNegative("read_round", p.getReadRound());
     return new AppendEntriesResponse(from, to, p.getTerm(), p.getSuccess(), p.getIndex(), p.getConflictIndex(),
-        p.getConflictTerm(), p.getReadRound(), 0);
+        p.getConflictTerm(), p.getReadRound(), p.getRecovering(), 0);
+  }
+
+  public static GroupQueryRequest encode(GroupQuery m) {
+    return GroupQueryRequest.newBuilder().setTerm(m.term()).setNodeId(m.from()).build();
+  }
+
+  /** Decodes a group query received by node {@code to}; its sender may have no term yet (0). */
+  public static GroupQuery decodeGroupQuery(GroupQueryRequest p, long to) {
+    checkNotNegative("node_id", p.getNodeId());
+    checkNotNegative("term", p.getTerm());
+    return new GroupQuery(p.getNodeId(), to, p.getTerm(), 0);
+  }
+
+  public static io.eraft.proto.raftpb.GroupQueryResponse encode(GroupQueryResponse m) {
+    return io.eraft.proto.raftpb.GroupQueryResponse.newBuilder()
+        .setTerm(m.term())
+        .setGroupExists(m.groupExists())
+        .build();
+  }
+
+  /** Decodes the answer of peer {@code from} to a group query sent by node {@code to}. */
+  public static GroupQueryResponse decodeGroupQueryResponse(
+      io.eraft.proto.raftpb.GroupQueryResponse p, long from, long to) {
+    checkNotNegative("term", p.getTerm());
+    return new GroupQueryResponse(from, to, p.getTerm(), p.getGroupExists(), 0);
   }
 
   public static InstallSnapshotRequest encode(SnapshotChunk c) {

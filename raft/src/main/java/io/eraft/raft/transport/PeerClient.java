@@ -3,9 +3,11 @@ package io.eraft.raft.transport;
 import com.google.protobuf.MessageLite;
 import io.eraft.proto.raftpb.AppendEntriesRequest;
 import io.eraft.proto.raftpb.RaftServiceGrpc;
+import io.eraft.proto.raftpb.GroupQueryRequest;
 import io.eraft.proto.raftpb.RequestVoteRequest;
 import io.eraft.raft.core.AppendEntries;
 import io.eraft.raft.core.RaftMessage;
+import io.eraft.raft.core.GroupQuery;
 import io.eraft.raft.core.RequestVote;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -120,7 +122,7 @@ final class PeerClient {
   }
 
   /**
-   * Sends {@code request}, a {@link RequestVote} (unary call) or an {@link AppendEntries} (on the
+   * Sends {@code request}, a {@link RequestVote} or {@link GroupQuery} (unary calls) or an {@link AppendEntries} (on the
    * stream); its answer goes to {@code handler.handleResponse}, or a failure to {@code
    * handler.peerUnreachable} (on the calling thread when the outstanding limit drops the request).
    */
@@ -135,6 +137,12 @@ final class PeerClient {
       RequestVoteRequest wire = MessageCodec.encode(rv);
       metrics.sent(wire.getSerializedSize());
       unaryStub().requestVote(wire, new Answer<>(handler, r -> MessageCodec.decodeRequestVoteResponse(r, peer, self)));
+      return;
+    }
+    if (request instanceof GroupQuery q) {
+      GroupQueryRequest wire = MessageCodec.encode(q);
+      metrics.sent(wire.getSerializedSize());
+      unaryStub().queryGroup(wire, new Answer<>(handler, r -> MessageCodec.decodeGroupQueryResponse(r, peer, self)));
       return;
     }
     AppendEntriesRequest wire = MessageCodec.encode((AppendEntries) request);

@@ -4,10 +4,12 @@ import com.google.protobuf.MessageLite;
 import io.eraft.proto.raftpb.AppendEntriesRequest;
 import io.eraft.proto.raftpb.InstallSnapshotRequest;
 import io.eraft.proto.raftpb.RaftServiceGrpc;
+import io.eraft.proto.raftpb.GroupQueryRequest;
 import io.eraft.proto.raftpb.RequestVoteRequest;
 import io.eraft.raft.core.AppendEntries;
 import io.eraft.raft.core.AppendEntriesResponse;
 import io.eraft.raft.core.RaftMessage;
+import io.eraft.raft.core.GroupQueryResponse;
 import io.eraft.raft.core.RequestVoteResponse;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -99,6 +101,15 @@ final class RaftServiceAdapter extends RaftServiceGrpc.RaftServiceImplBase {
         () -> MessageCodec.decodeAppendEntries(request, self),
         InboundHandler::handleRequest,
         answer -> MessageCodec.encode(expect(answer, AppendEntriesResponse.class)));
+  }
+
+  @Override
+  public void queryGroup(
+      GroupQueryRequest request, StreamObserver<io.eraft.proto.raftpb.GroupQueryResponse> out) {
+    serve(request.getNodeId(), request, out,
+        () -> MessageCodec.decodeGroupQuery(request, self),
+        InboundHandler::handleRequest,
+        answer -> MessageCodec.encode(expect(answer, GroupQueryResponse.class)));
   }
 
   @Override

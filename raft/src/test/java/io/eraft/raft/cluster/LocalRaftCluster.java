@@ -155,7 +155,20 @@ public final class LocalRaftCluster implements AutoCloseable {
     return machines[i];
   }
 
+  /**
+   * Waits until a node leads and every running node votes (a node that was slow to start can be
+   * catching up for a moment after the first election); returns the leader.
+   */
   public int awaitLeader() throws InterruptedException {
+    awaitLeaderAmong(-1);
+    awaitCondition(() -> {
+      for (int i = 0; i < size; i++) {
+        if (nodes[i] != null && !nodes[i].status().isVoter()) {
+          return false;
+        }
+      }
+      return true;
+    });
     return awaitLeaderAmong(-1);
   }
 

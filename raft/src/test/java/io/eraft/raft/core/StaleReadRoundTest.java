@@ -78,6 +78,7 @@ class StaleReadRoundTest {
   @Test
   void staleTermRejectionConfirmsReadInNewTerm() {
     make(1); make(2); make(3);
+    deliver(m -> false); // the three find each other's logs empty: a new group
     campaign(1L);
     deliver(m -> false);
     assertEquals(Role.LEADER, cores.get(1L).status().role());

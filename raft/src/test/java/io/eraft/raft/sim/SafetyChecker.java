@@ -18,8 +18,15 @@ import java.util.Map;
 public final class SafetyChecker {
   private record Vote(long term, long voter) {}
 
+  /** A vote's candidate, and how many disks that candidate had lost when it got the vote. */
+  private record Grant(long candidate, int candidateLife) {}
+
   private final Map<Long, Long> leaderOfTerm = new HashMap<>();
-  private final Map<Vote, Long> votes = new HashMap<>();
+  private final Map<Vote, Grant> votes = new HashMap<>();
+  /** Votes cast by nodes before they lost their disks. */
+  private final Map<Vote, Grant> earlierLifeVotes = new HashMap<>();
+  /** How many times each node lost its disk. */
+  private final Map<Long, Integer> lives = new HashMap<>();
   private final Map<Long, Entry> committed = new HashMap<>();
   /** The term of the leader that first committed each index. */
   private final Map<Long, Long> commitTerm = new HashMap<>();
@@ -66,10 +73,36 @@ public final class SafetyChecker {
 
   /** A node granted its vote in {@code term} to {@code candidate} (the reply left the node). */
   void voteGranted(long voter, long term, long candidate) {
-    Long previous = votes.putIfAbsent(new Vote(term, voter), candidate);
-    if (previous != null && previous != candidate) {
-      fail("node " + voter + " voted for both " + previous + " and " + candidate + " in term " + term);
+    Grant previous = votes.putIfAbsent(new Vote(term, voter), new Grant(candidate, life(candidate)));
+    if (previous != null && previous.candidate() != candidate) {
+      fail("node " + voter + " voted for both " + previous.candidate() + " and " + candidate + " in term " + term);
     }
+    Grant earlier = earlierLifeVotes.get(new Vote(term, voter));
+    if (earlier != null && earlier.candidate() != candidate && earlier.candidateLife() == life(earlier.candidate())) {
+      fail("node " + voter + " voted for " + earlier.candidate() + " in term " + term + " before it lost its disk, "
+          + "and for " + candidate + " after, while " + earlier.candidate() + " kept its state (and could win that term)");
+    }
+  }
+
+  private int life(long node) {
+    return lives.getOrDefault(node, 0);
+  }
+
+  /**
+   * {@code node} lost its disk and restarted empty. Its earlier votes still bind it in every term
+   * whose candidate has kept its state since (voting for someone else would let two candidates
+   * win); a candidacy dies with its candidate's disk.
+   */
+  void diskLost(long node) {
+    restarted(node);
+    lives.merge(node, 1, Integer::sum);
+    votes.entrySet().removeIf(e -> {
+      if (e.getKey().voter() == node) {
+        earlierLifeVotes.put(e.getKey(), e.getValue());
+        return true;
+      }
+      return false;
+    });
   }
 
   /** A node acknowledged holding entries through {@code index}; they must be on its disk. */

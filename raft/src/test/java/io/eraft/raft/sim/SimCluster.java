@@ -16,6 +16,7 @@ import io.eraft.raft.core.Ready;
 import io.eraft.raft.core.RequestVoteResponse;
 import io.eraft.raft.core.Role;
 import io.eraft.raft.core.SnapshotMeta;
+import io.eraft.raft.core.Standing;
 import io.eraft.raft.node.StartupRecovery;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -253,6 +254,19 @@ public final class SimCluster {
     startCore(n);
   }
 
+  /**
+   * Node {@code i} loses its disk: it crashes and restarts with no Raft log, hard state or state
+   * machine, as after a disk replacement. The checker still remembers its earlier votes, so a
+   * second vote in a term it voted in before is caught.
+   */
+  public void restartWithEmptyDisk(int i) {
+    crash(i);
+    SimNode n = nodes.get(i);
+    n.loseDisk();
+    checker.diskLost(i);
+    startCore(n);
+  }
+
   public boolean isUp(int i) {
     return nodes.get(i).isUp();
   }
@@ -333,6 +347,43 @@ public final class SimCluster {
       }
     }
     throw new AssertionError("expected one leader, got none");
+  }
+
+  /**
+   * Nodes that cannot vote now: running ones that are undecided or recovering, and stopped ones whose
+   * disk holds no hard state or a recovering one (they will restart that way).
+   */
+  public Set<Integer> nonVoters() {
+    Set<Integer> result = new HashSet<>();
+    for (SimNode n : nodes) {
+      boolean voter = n.isUp()
+          ? n.core.status().standing() == Standing.VOTER
+          : !n.storage.durable().hardState().isEmpty() && !n.storage.durable().hardState().recovering();
+      if (!voter) {
+        result.add(n.id);
+      }
+    }
+    return result;
+  }
+
+  /** Waits until every running node is a voter (restored after a lost disk); fails after 10 s. */
+  public void awaitAllVoters() {
+    long start = now;
+    while (true) {
+      List<Integer> pending = new ArrayList<>();
+      for (SimNode n : nodes) {
+        if (n.isUp() && n.core.status().standing() != Standing.VOTER) {
+          pending.add(n.id);
+        }
+      }
+      if (pending.isEmpty()) {
+        return;
+      }
+      if (now - start > 10_000) {
+        throw new AssertionError("nodes " + pending + " are still not voters after 10 s");
+      }
+      runFor(50);
+    }
   }
 
   /** Checks that all connected nodes agree on the term and returns it. */

@@ -7,6 +7,8 @@ import io.eraft.raft.core.AppendEntries;
 import io.eraft.raft.core.AppendEntriesResponse;
 import io.eraft.raft.core.InstallSnapshotResponse;
 import io.eraft.raft.core.RaftMessage;
+import io.eraft.raft.core.GroupQuery;
+import io.eraft.raft.core.GroupQueryResponse;
 import io.eraft.raft.core.RequestVote;
 import io.eraft.raft.core.RequestVoteResponse;
 import io.eraft.raft.core.SnapshotMeta;
@@ -710,7 +712,8 @@ public final class SimNetwork implements AutoCloseable {
         problem = "answered a snapshot chunk with " + describe(reply);
       }
     } else {
-      Class<?> expected = call.request instanceof RequestVote ? RequestVoteResponse.class : AppendEntriesResponse.class;
+      Class<?> expected = call.request instanceof RequestVote ? RequestVoteResponse.class
+          : call.request instanceof GroupQuery ? GroupQueryResponse.class : AppendEntriesResponse.class;
       if (!expected.isInstance(reply)) {
         problem = "answered " + call.request.getClass().getSimpleName() + " with " + describe(reply);
       } else {
@@ -742,6 +745,10 @@ public final class SimNetwork implements AutoCloseable {
       return MessageCodec.encode(a).getSerializedSize();
     } else if (m instanceof AppendEntriesResponse a) {
       return MessageCodec.encode(a).getSerializedSize();
+    } else if (m instanceof GroupQuery q) {
+      return MessageCodec.encode(q).getSerializedSize();
+    } else if (m instanceof GroupQueryResponse q) {
+      return MessageCodec.encode(q).getSerializedSize();
     } else if (m instanceof SnapshotChunk c) {
       return MessageCodec.encode(c).getSerializedSize();
     } else if (m instanceof SnapshotChunkReply r) {

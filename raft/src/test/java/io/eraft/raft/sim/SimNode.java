@@ -15,7 +15,7 @@ import java.util.Set;
  */
 final class SimNode {
   final int id;
-  final SimStorage storage = new SimStorage();
+  SimStorage storage = new SimStorage();
   RaftCore core;
   int incarnation;
   boolean connected = true;
@@ -57,5 +57,14 @@ final class SimNode {
     storage.crash();
     lastApplied = durableState.index();
     lastAppliedTerm = durableState.term();
+  }
+
+  /** After {@link #crash()}: the disk is replaced by an empty one (Raft log and state machine). */
+  void loseDisk() {
+    storage = new SimStorage();
+    durableState = SnapshotMeta.EMPTY;
+    appliedCommands.clear();
+    lastApplied = 0;
+    lastAppliedTerm = 0;
   }
 }

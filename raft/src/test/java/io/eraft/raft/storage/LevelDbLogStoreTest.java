@@ -50,6 +50,18 @@ class LevelDbLogStoreTest extends LogStoreContractTest {
   }
 
   @Test
+  void recoveringFlagSurvivesReopenAndOldHardStatesReadAsNotRecovering() {
+    store.save(new HardState(5, HardState.NO_VOTE, 0, true), SnapshotMeta.EMPTY, List.of(), true);
+    reopen();
+    assertEquals(new HardState(5, HardState.NO_VOTE, 0, true), store.hardState());
+
+    // A hard state written before the flag existed: term, vote and commit only.
+    byte[] legacy = java.nio.ByteBuffer.allocate(24).putLong(4).putLong(1).putLong(0).array();
+    assertEquals(new HardState(4, 1, 0, false), LevelDbCodec.decodeHardState(legacy));
+    assertThrows(IllegalArgumentException.class, () -> LevelDbCodec.decodeHardState(new byte[20]));
+  }
+
+  @Test
   void reopenAfterCompactKeepsOnlyTheSuffix() {
     append(entries(1, 6, 1));
     store.compact(4);

@@ -93,7 +93,7 @@ class GrpcStreamTest {
 
     for (int i = 0; i < n; i++) {
       assertEquals(append(1, 2, i), received.get(i));
-      assertEquals(new AppendEntriesResponse(2, 1, 1, true, i + 1, 0, 0, i, 0), next(a.handler().responses));
+      assertEquals(new AppendEntriesResponse(2, 1, 1, true, i + 1, 0, 0, i, false, 0), next(a.handler().responses));
     }
     assertTrue(a.handler().unreachable.isEmpty());
     assertEquals(1, b.calls().count(STREAM));
@@ -166,7 +166,7 @@ class GrpcStreamTest {
     b.handler().answer = request -> CompletableFuture.completedFuture(accept((AppendEntries) request));
     a.transport().send(append(1, 2, 5));
 
-    assertEquals(new AppendEntriesResponse(2, 1, 1, true, 6, 0, 0, 5, 0), next(a.handler().responses));
+    assertEquals(new AppendEntriesResponse(2, 1, 1, true, 6, 0, 0, 5, false, 0), next(a.handler().responses));
     assertEquals(2, b.calls().count(STREAM));
     a.transport().close();
     assertTrue(a.handler().unreachable.isEmpty());
@@ -192,12 +192,12 @@ class GrpcStreamTest {
     List<CompletableFuture<RaftMessage>> held = take(answers, 3);
     for (int i = 0; i < 3; i++) {
       held.get(i).complete(accept(received.get(i)));
-      assertEquals(new AppendEntriesResponse(2, 1, 1, true, i + 1, 0, 0, i, 0), next(a.handler().responses));
+      assertEquals(new AppendEntriesResponse(2, 1, 1, true, i + 1, 0, 0, i, false, 0), next(a.handler().responses));
     }
     b.handler().answer = request -> CompletableFuture.completedFuture(accept((AppendEntries) request));
     a.transport().send(append(1, 2, 9));
 
-    assertEquals(new AppendEntriesResponse(2, 1, 1, true, 10, 0, 0, 9, 0), next(a.handler().responses));
+    assertEquals(new AppendEntriesResponse(2, 1, 1, true, 10, 0, 0, 9, false, 0), next(a.handler().responses));
     assertEquals(2, a.handler().unreachable.size());
     assertEquals(1, b.calls().count(STREAM));
   }
@@ -250,7 +250,7 @@ class GrpcStreamTest {
     assertEquals(2L, next(a.handler().unreachable)); // lost with the refused stream
     for (int i = 1; i <= 3; i++) {
       a.transport().send(append(1, 2, i));
-      assertEquals(new AppendEntriesResponse(2, 1, 1, true, i + 1, 0, 0, 0, 0), next(a.handler().responses));
+      assertEquals(new AppendEntriesResponse(2, 1, 1, true, i + 1, 0, 0, 0, false, 0), next(a.handler().responses));
     }
 
     assertEquals(1, calls.count(STREAM));
@@ -276,7 +276,7 @@ class GrpcStreamTest {
       client.expireStreams(System.nanoTime() + PeerClient.IDLE_STREAM_NANOS + 1);
       client.send(append(1, 2, 2), handler);
 
-      assertEquals(new AppendEntriesResponse(2, 1, 1, true, 3, 0, 0, 2, 0), next(handler.responses));
+      assertEquals(new AppendEntriesResponse(2, 1, 1, true, 3, 0, 0, 2, false, 0), next(handler.responses));
       assertEquals(2, b.calls().count(STREAM));
     } finally {
       client.shutdownNow();
@@ -496,11 +496,11 @@ class GrpcStreamTest {
 
   /** The {@code i}-th heartbeat of a pipeline: prev_log_index {@code i + 1}, read round {@code i}. */
   private static AppendEntries append(long from, long to, int i) {
-    return new AppendEntries(from, to, 1, i + 1, 1, List.of(), 0, i, 0);
+    return new AppendEntries(from, to, 1, i + 1, 1, List.of(), 0, i, 0, 0);
   }
 
   private static AppendEntriesResponse accept(AppendEntries ae) {
-    return new AppendEntriesResponse(ae.to(), ae.from(), ae.term(), true, ae.lastIndex(), 0, 0, ae.readRound(), 0);
+    return new AppendEntriesResponse(ae.to(), ae.from(), ae.term(), true, ae.lastIndex(), 0, 0, ae.readRound(), false, 0);
   }
 
   private static int port(String address) {

@@ -12,6 +12,8 @@ import io.eraft.proto.raftpb.RequestVoteRequest;
 import io.eraft.raft.core.AppendEntries;
 import io.eraft.raft.core.AppendEntriesResponse;
 import io.eraft.raft.core.Entry;
+import io.eraft.raft.core.GroupQuery;
+import io.eraft.raft.core.GroupQueryResponse;
 import io.eraft.raft.core.RequestVote;
 import io.eraft.raft.core.RequestVoteResponse;
 import java.util.List;
@@ -61,10 +63,10 @@ class MessageCodecTest {
 
   static Stream<AppendEntries> appends() {
     return Stream.of(
-        new AppendEntries(LEADER, FOLLOWER, 1, 0, 0, List.of(), 0, 0, 4),
-        new AppendEntries(LEADER, FOLLOWER, 3, 10, 2, List.of(), 9, 17, 0),
+        new AppendEntries(LEADER, FOLLOWER, 1, 0, 0, List.of(), 0, 0, 0, 4),
+        new AppendEntries(LEADER, FOLLOWER, 3, 10, 2, List.of(), 9, 17, 12, 0),
         new AppendEntries(LEADER, FOLLOWER, 3, 0, 0,
-            List.of(Entry.noop(1, 1), entry(2, 1, "a"), entry(3, 3, "bc")), 1, 0, 0));
+            List.of(Entry.noop(1, 1), entry(2, 1, "a"), entry(3, 3, "bc")), 1, 0, 0, 0));
   }
 
   @ParameterizedTest
@@ -76,8 +78,30 @@ class MessageCodecTest {
 
   static Stream<AppendEntriesResponse> appendAnswers() {
     return Stream.of(
-        new AppendEntriesResponse(FOLLOWER, LEADER, 3, true, 42, 0, 0, 5, 8),
-        new AppendEntriesResponse(FOLLOWER, LEADER, 4, false, 40, 31, 2, 0, 0));
+        new AppendEntriesResponse(FOLLOWER, LEADER, 3, true, 42, 0, 0, 5, false, 8),
+        new AppendEntriesResponse(FOLLOWER, LEADER, 4, false, 40, 31, 2, 0, false, 0),
+        new AppendEntriesResponse(FOLLOWER, LEADER, 4, false, 40, 0, 0, 3, true, 0));
+  }
+
+  @Test
+  void groupQueryRoundTrip() throws InvalidProtocolBufferException {
+    for (GroupQuery sent : List.of(new GroupQuery(LEADER, FOLLOWER, 0, 5), new GroupQuery(LEADER, FOLLOWER, 7, 0))) {
+      var wire = io.eraft.proto.raftpb.GroupQueryRequest.parseFrom(MessageCodec.encode(sent).toByteArray());
+      assertEquals(sent.withCallId(0), MessageCodec.decodeGroupQuery(wire, FOLLOWER));
+    }
+    for (GroupQueryResponse sent : List.of(new GroupQueryResponse(FOLLOWER, LEADER, 0, false, 0),
+        new GroupQueryResponse(FOLLOWER, LEADER, 9, true, 0))) {
+      var wire = io.eraft.proto.raftpb.GroupQueryResponse.parseFrom(MessageCodec.encode(sent).toByteArray());
+      assertEquals(sent, MessageCodec.decodeGroupQueryResponse(wire, FOLLOWER, LEADER));
+    }
+  }
+
+  @Test
+  void groupQueryWithNegativeNodeIdIsRejected() {
+    var wire = io.eraft.proto.raftpb.GroupQueryRequest.newBuilder().setNodeId(-1).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> MessageCodec.decodeGroupQuery(wire, FOLLOWER));
+    assertTrue(e.getMessage().contains("node_id"), e.getMessage());
   }
 
   @Test

@@ -75,7 +75,7 @@ public final class RecordingHandler implements InboundHandler {
       return new RequestVoteResponse(rv.to(), rv.from(), rv.term(), true, rv.preVote(), rv.callId());
     }
     AppendEntries ae = (AppendEntries) request;
-    return new AppendEntriesResponse(ae.to(), ae.from(), ae.term(), true, ae.lastIndex(), 0, 0, ae.readRound(),
+    return new AppendEntriesResponse(ae.to(), ae.from(), ae.term(), true, ae.lastIndex(), 0, 0, ae.readRound(), false,
         ae.callId());
   }
 
