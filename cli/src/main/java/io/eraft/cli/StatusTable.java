@@ -22,14 +22,17 @@ public final class StatusTable {
         .append("-".repeat(100)).append('\n');
     for (NodeStatus s : rows) {
       table.append(s.online()
-          ? String.format(ONLINE_ROW, s.id(), s.address(), s.role(), s.term(), s.lastApplied(), s.commitIndex(),
-              s.storageBytes())
+          ? String.format(ONLINE_ROW, s.id(), s.address(), s.displayRole(), s.term(), s.lastApplied(),
+              s.commitIndex(), s.storageBytes())
           : String.format(OFFLINE_ROW, s.id(), s.address(), s.role(), "-", "-", "-", "-")).append('\n');
     }
     return table.toString();
   }
 
-  /** One JSON array of the rows, on one line; an offline server has only id, address, role and online. */
+  /**
+   * One JSON array of the rows, on one line; an offline server has only id, address, role and
+   * online. {@code role} is eRaft's; {@code standing} says whether the node votes.
+   */
   public static String json(List<NodeStatus> rows) {
     return Json.array(rows.stream().map(s -> {
       Json.Builder row = Json.object()
@@ -38,7 +41,8 @@ public final class StatusTable {
           .field("role", s.role())
           .field("online", s.online());
       if (s.online()) {
-        row.field("term", s.term())
+        row.field("standing", s.standing())
+            .field("term", s.term())
             .field("applied", s.lastApplied())
             .field("commit", s.commitIndex())
             .field("storageBytes", s.storageBytes());

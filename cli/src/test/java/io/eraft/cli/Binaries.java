@@ -136,6 +136,12 @@ public final class Binaries implements AutoCloseable {
     public String stderrText() throws IOException {
       return Files.readString(stderr);
     }
+
+    /** CPU time the process has used so far (user and system), as the kernel reports it. */
+    public Duration cpuTime() {
+      return process.info().totalCpuDuration().orElseThrow(
+          () -> new IllegalStateException("the platform does not report the CPU time of pid " + process.pid()));
+    }
   }
 
   /** Stops every server this instance started that is still running, each by its PID. */

@@ -18,7 +18,8 @@ public final class StatusPoller {
   public static final String HEADER =
       "ID    Address                   Role            Term       Applied    Commit          Storage(B)     ";
   private static final Pattern ROW = Pattern.compile(
-      "(\\d+) +(\\S+) +(Leader|Follower|Candidate|PreCandidate|Offline) +(\\d+|-) +(\\d+|-) +(\\d+|-) +(\\d+|-) *");
+      "(\\d+) +(\\S+) +(Leader|Follower|Candidate|PreCandidate|Catching up|Joining|Offline) +(\\d+|-) +(\\d+|-)"
+          + " +(\\d+|-) +(\\d+|-) *");
   private static final Duration WAIT_LIMIT = Duration.ofSeconds(90);
 
   /** Runs the client's status command once. */
@@ -68,12 +69,16 @@ public final class StatusPoller {
     return rows;
   }
 
-  /** Polls until exactly one server other than {@code excluded} leads; returns its id. */
+  /**
+   * Polls until exactly one server other than {@code excluded} leads and every server that answers
+   * votes (none is still joining or catching up); returns the leader's id.
+   */
   public int awaitLeader(int excluded) throws Exception {
     int[] leader = {-1};
-    await("a leader other than " + excluded, rows -> {
+    await("a leader other than " + excluded + " and every server a voter", rows -> {
       List<Row> leaders = rows.stream().filter(r -> r.role().equals("Leader")).toList();
-      if (leaders.size() == 1 && leaders.get(0).id() != excluded) {
+      boolean allVote = rows.stream().noneMatch(r -> r.role().equals("Catching up") || r.role().equals("Joining"));
+      if (allVote && leaders.size() == 1 && leaders.get(0).id() != excluded) {
         leader[0] = leaders.get(0).id();
         return true;
       }

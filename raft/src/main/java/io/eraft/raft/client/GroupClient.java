@@ -85,10 +85,10 @@ public abstract class GroupClient<Q, P> implements AutoCloseable {
       String address = caller.addresses().get(i);
       try {
         ReplicaStatus s = answers.get(i).join();
-        rows.add(new NodeStatus(s.id(), address, s.role(), s.term(), s.lastApplied(), s.commitIndex(),
-            s.storageBytes()));
+        rows.add(new NodeStatus(s.id(), address, s.role(), s.standing(), s.term(), s.lastApplied(),
+            s.commitIndex(), s.storageBytes()));
       } catch (RuntimeException e) {
-        rows.add(new NodeStatus(i, address, NodeStatus.OFFLINE, 0, 0, 0, 0));
+        rows.add(NodeStatus.offline(i, address));
       }
     }
     return rows;

@@ -208,6 +208,7 @@ final class Leader extends RoleState {
       maybeRestore();
       return;
     }
+    pr.acknowledgedSomething();
     if (pr.maybeUpdate(m.index())) {
       switch (pr.state()) {
         case PROBE -> pr.becomeReplicate();
@@ -239,11 +240,11 @@ final class Leader extends RoleState {
         pr.becomeProbe();
       }
       sendAppend(m.from(), true);
-    } else if (pr.firstRejectionBelowMatch(m.index())) {
-      core.logger().warn("node {} (leader, term {}): follower {} rejects index {} although it acknowledged "
-          + "the log through {}; its log ends at or before {} (term {}). It is probed once per heartbeat until "
-          + "it matches; if it lost its disk without saying so, its data directory may be damaged", core.id(),
-          core.term(), m.from(), m.index(), pr.match(), m.conflictIndex(), m.conflictTerm());
+    } else if (pr.rejectionBelowMatchWorthWarning(m.index())) {
+      core.logger().warn("node {} (leader, term {}): follower {} keeps rejecting index {} although it "
+          + "acknowledged the log through {}; its log ends at or before {} (term {}). It is probed once per "
+          + "heartbeat until it matches; if it lost its disk without saying so, its data directory may be damaged",
+          core.id(), core.term(), m.from(), m.index(), pr.match(), m.conflictIndex(), m.conflictTerm());
     }
     // else a stale rejection: a later message already moved this follower on
   }

@@ -26,8 +26,12 @@ final class Progress {
   /** Heartbeat intervals that began while the last probe was unanswered. */
   private int probeWaitedBeats;
   private boolean recentActive;
-  /** The match at which a follower's rejection of an index it had acknowledged was last reported. */
-  private long reportedLostMatch = -1;
+  /**
+   * Rejections in a row of indexes this follower had acknowledged. One alone is usually a stale
+   * answer overtaken by later ones; several in a row mean it no longer holds them.
+   */
+  private int rejectionsBelowMatch;
+  private static final int REJECTIONS_BEFORE_WARNING = 3;
   private final Inflights inflights;
 
   Progress(long next, Inflights inflights) {
@@ -125,16 +129,15 @@ final class Progress {
   }
 
   /**
-   * Whether a rejection at {@code rejected} contradicts what this follower acknowledged (it no
-   * longer holds an index it matched), reported once per match so repeated rejections make one
-   * warning.
+   * Counts a rejection at {@code rejected}; returns true exactly once per run of rejections of
+   * indexes the follower had acknowledged, when the run gets long enough to warn about (it no
+   * longer holds what it acknowledged). Any acknowledgement ends the run.
    */
-  boolean firstRejectionBelowMatch(long rejected) {
-    if (rejected > match || reportedLostMatch == match) {
+  boolean rejectionBelowMatchWorthWarning(long rejected) {
+    if (rejected > match) {
       return false;
     }
-    reportedLostMatch = match;
-    return true;
+    return ++rejectionsBelowMatch == REJECTIONS_BEFORE_WARNING;
   }
 
   /**
@@ -156,7 +159,7 @@ final class Progress {
   void forgetLostState(long next) {
     match = 0;
     this.next = next;
-    reportedLostMatch = -1;
+    rejectionsBelowMatch = 0;
     resetState(State.PROBE);
   }
 
@@ -171,6 +174,11 @@ final class Progress {
       probeSent = true;
       probeWaitedBeats = 0;
     }
+  }
+
+  /** The follower acknowledged an AppendEntries. */
+  void acknowledgedSomething() {
+    rejectionsBelowMatch = 0;
   }
 
   /** Any response from the follower lets a probing leader send its next probe. */

@@ -7,16 +7,27 @@ package io.eraft.raft.core;
  */
 public enum Standing {
   /** A full member: votes, campaigns and counts toward every quorum. */
-  VOTER,
+  VOTER("voter"),
   /**
    * Started with no Raft state at all: either a brand-new group is forming or this node lost its
    * disk. It asks its peers which, and neither votes nor campaigns until it knows.
    */
-  UNDECIDED,
+  UNDECIDED("joining"),
   /**
    * The group exists but this node holds less than it once promised (or never joined): it follows
    * a leader and catches up but neither votes nor campaigns until that leader restores it.
    * Persisted, so a restart keeps it recovering.
    */
-  RECOVERING
+  RECOVERING("catching up");
+
+  private final String displayName;
+
+  Standing(String displayName) {
+    this.displayName = displayName;
+  }
+
+  /** What {@code GetStatus} and the status tables show. */
+  public String displayName() {
+    return displayName;
+  }
 }

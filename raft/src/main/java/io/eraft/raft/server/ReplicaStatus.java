@@ -6,29 +6,40 @@ import com.google.protobuf.Message;
 import com.google.protobuf.MessageOrBuilder;
 import io.eraft.raft.RaftNode;
 import io.eraft.raft.RaftStatus;
+import io.eraft.raft.core.Standing;
 import io.eraft.raft.storage.LevelDbStateMachine;
 
 /**
  * What eRaft's GetStatus reports about one replica. Every eRaft service has its own
  * {@code GetStatusResponse} message, and all of them start with the same six fields ({@code id},
  * {@code state}, {@code term}, {@code last_applied}, {@code commit_index}, {@code storage_size}),
- * so one mapping by field name serves them all.
+ * so one mapping by field name serves them all; ours add {@code standing} (field 15), which
+ * eRaft's servers do not send.
  *
  * @param role eRaft's role string (Leader, Follower, Candidate, PreCandidate)
+ * @param standing {@link Standing#displayName()}: whether the replica votes or is joining or
+ *     catching up after it lost its data
  * @param storageBytes bytes on disk: the Raft log and the state machine
  */
-public record ReplicaStatus(long id, String role, long term, long lastApplied, long commitIndex, long storageBytes) {
+public record ReplicaStatus(long id, String role, String standing, long term, long lastApplied, long commitIndex,
+    long storageBytes) {
+  private static final String STANDING = "standing";
+
   /** The status of a running replica. */
   public static ReplicaStatus of(RaftNode<?> node, LevelDbStateMachine<?> machine) {
     RaftStatus s = node.status();
-    return new ReplicaStatus(s.id(), s.role().displayName(), s.term(), s.lastApplied(), s.commitIndex(),
-        s.storageBytes() + machine.sizeBytes());
+    return new ReplicaStatus(s.id(), s.role().displayName(), s.standing().displayName(), s.term(), s.lastApplied(),
+        s.commitIndex(), s.storageBytes() + machine.sizeBytes());
   }
 
   /** This status in a service's {@code GetStatusResponse}, built with {@code builder}. */
   @SuppressWarnings("unchecked") // the builder builds the message type the caller names
   public <M extends Message> M toProto(Message.Builder builder) {
     Descriptor type = builder.getDescriptorForType();
+    FieldDescriptor standingField = type.findFieldByName(STANDING);
+    if (standingField != null) {
+      builder.setField(standingField, standing);
+    }
     return (M) builder
         .setField(field(type, "id"), id)
         .setField(field(type, "state"), role)
@@ -42,9 +53,12 @@ public record ReplicaStatus(long id, String role, long term, long lastApplied, l
   /** The status a service's {@code GetStatusResponse} carries. */
   public static ReplicaStatus fromProto(MessageOrBuilder reply) {
     Descriptor type = reply.getDescriptorForType();
+    FieldDescriptor standingField = type.findFieldByName(STANDING);
+    String standing = standingField == null ? "" : (String) reply.getField(standingField);
     return new ReplicaStatus(
         (Long) reply.getField(field(type, "id")),
         (String) reply.getField(field(type, "state")),
+        standing.isEmpty() ? Standing.VOTER.displayName() : standing,
         (Long) reply.getField(field(type, "term")),
         (Long) reply.getField(field(type, "last_applied")),
         (Long) reply.getField(field(type, "commit_index")),

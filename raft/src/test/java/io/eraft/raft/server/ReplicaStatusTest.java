@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** One mapping serves every eRaft service's GetStatusResponse: they share the six status fields. */
 class ReplicaStatusTest {
-  private static final ReplicaStatus STATUS = new ReplicaStatus(2, "Leader", 7, 120, 121, 4096);
+  private static final ReplicaStatus STATUS = new ReplicaStatus(2, "Leader", "catching up", 7, 120, 121, 4096);
 
   @Test
   void roundTripsThroughEveryServicesStatusMessage() {
