@@ -6,8 +6,8 @@ public final class StorageException extends RuntimeException {
    * What an operator should do about a damaged data directory. Starting the node empty instead
    * would make it forget its votes and the entries it acknowledged, which can break Raft safety.
    */
-  public static final String RESTORE_HINT = "restore this node's data directory from a backup; do not restart it"
-      + " with an empty directory, which forgets its votes and acknowledged entries and can break Raft safety";
+  public static final String RESTORE_HINT = "move the damaged directory aside and start the node again with an"
+      + " empty one: it catches up from the other nodes (safe while a majority of them keep their data)";
 
   public StorageException(String message) {
     super(message);

@@ -90,7 +90,7 @@ class LevelDbLogStoreTest extends LogStoreContractTest {
 
     StorageException e = assertThrows(StorageException.class, () -> LevelDbLogStore.open(dir));
 
-    assertMessageNames(e, dir.toString(), "corrupt", "restore this node's data directory from a backup");
+    assertMessageNames(e, dir.toString(), "corrupt", "start the node again with an empty one");
   }
 
   @Test
