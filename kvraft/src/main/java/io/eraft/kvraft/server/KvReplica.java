@@ -17,7 +17,7 @@ public final class KvReplica {
   /** See {@link ReplicaServer#start} for the data directory layout and failure behaviour. */
   public static ReplicaServer<KvStateMachine> start(RaftConfig config, List<String> addresses,
       KvServerOptions options, MeterRegistry registry) throws IOException {
-    return ReplicaServer.start(config, addresses, transportOptions(options), registry, KvStateMachine::new,
+    return ReplicaServer.start("kvraft", config, addresses, transportOptions(options), registry, KvStateMachine::new,
         (node, machine) -> {
           KvServer server = new KvServer(node, machine, options);
           return List.of(KvService.GRPC.bind(server::command, server::status));

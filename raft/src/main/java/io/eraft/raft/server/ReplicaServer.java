@@ -34,13 +34,15 @@ import org.slf4j.LoggerFactory;
  * application's services. Everything lives under the node's data directory:
  *
  * <pre>
+ *   DIR/IDENTITY           whose directory this is ({@link DirectoryOwner})
  *   DIR/raft-log/          the Raft log and hard state ({@link LevelDbLogStore})
  *   DIR/state/             the state machine ({@link LevelDbStateStore})
  *   DIR/snapshot-staging/  snapshots being received
  * </pre>
  *
  * {@link #start} either returns a serving replica or throws having released everything it opened:
- * a port in use fails before any store is opened, a locked or damaged directory before Raft starts.
+ * a port in use or a directory of another node fails before any store is opened, a locked or
+ * damaged directory before Raft starts.
  * Owns everything it opened; {@link #close()} releases it.
  *
  * @param <M> the state machine, which the application's services also read
@@ -70,14 +72,16 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
    * Opens the stores under {@code config.dataDir()}, listens on {@code addresses[config.id()]} and
    * starts Raft.
    *
+   * @param service the service's name, recorded in the data directory ({@link DirectoryOwner})
    * @param addresses every replica's {@code host:port}; a replica's id is its position
    * @param machine builds the state machine on the opened store
    * @param services the application's gRPC services, given the node and the state machine
-   * @throws io.eraft.raft.storage.StorageException if a store cannot be opened
+   * @throws io.eraft.raft.storage.StorageException if the directory belongs to another replica or a
+   *     store cannot be opened
    * @throws IOException if the port cannot be bound (the message says which and why)
    */
-  public static <R, M extends StateMachine<R>> ReplicaServer<M> start(RaftConfig config, List<String> addresses,
-      GrpcTransportOptions transportOptions, MeterRegistry registry, Function<LevelDbStateStore, M> machine,
+  public static <R, M extends StateMachine<R>> ReplicaServer<M> start(String service, RaftConfig config,
+      List<String> addresses, GrpcTransportOptions transportOptions, MeterRegistry registry, Function<LevelDbStateStore, M> machine,
       BiFunction<RaftNode<R>, M, List<BindableService>> services) throws IOException {
     if (config.id() < 0 || config.id() >= addresses.size()) {
       throw new IllegalArgumentException("id " + config.id() + " is not a position in the " + addresses.size()
@@ -86,6 +90,7 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
     Path dir = config.dataDir();
     String address = addresses.get((int) config.id());
     checkListenable(address); // before the stores are touched: a port in use changes no data
+    new DirectoryOwner(service, "", config.id(), addresses).claim(dir);
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       LevelDbStateStore store = LevelDbStateStore.open(dir.resolve(STATE_DIR));

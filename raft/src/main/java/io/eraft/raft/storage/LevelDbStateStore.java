@@ -5,12 +5,9 @@ import io.eraft.raft.core.SnapshotMeta;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -400,19 +397,10 @@ public final class LevelDbStateStore implements AutoCloseable {
     }
   }
 
-  /** Points CURRENT at {@code name}: write a temporary file, sync it, rename it over, sync the directory. */
+  /** Points CURRENT at {@code name}, atomically ({@link AtomicFiles#replace}). */
   private static void writeCurrent(Path root, String name) {
-    Path tmp = root.resolve(CURRENT_TMP);
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        ch.write(ByteBuffer.wrap((name + "\n").getBytes(StandardCharsets.US_ASCII)));
-        ch.force(true);
-      }
-      Files.move(tmp, root.resolve(CURRENT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      try (FileChannel dir = FileChannel.open(root, StandardOpenOption.READ)) {
-        dir.force(true);
-      }
+      AtomicFiles.replace(root.resolve(CURRENT), (name + "\n").getBytes(StandardCharsets.US_ASCII));
     } catch (IOException e) {
       throw new StorageException("cannot update " + root.resolve(CURRENT) + " (" + e
           + "): check free space and permissions", e);
