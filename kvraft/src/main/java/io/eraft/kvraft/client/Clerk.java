@@ -65,7 +65,7 @@ public final class Clerk {
           .setClientId(session.clientId())
           .setCommandId(commandId)
           .build();
-      return client.caller().call((endpoint, timeout) -> endpoint.command(request, timeout), KvClient::retryReason,
+      return client.caller().call((endpoint, timeout) -> endpoint.command(request, timeout), KvClient::retry,
           deadlineNanos, deadline);
     }).thenApply(Clerk::valueOf);
   }

@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.DescriptorProtos.DescriptorProto;
+import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.DescriptorValidationException;
+import com.google.protobuf.Descriptors.FileDescriptor;
+import com.google.protobuf.DynamicMessage;
 import io.eraft.kvraft.client.Clerk;
 import io.eraft.kvraft.client.KvClient;
 import io.eraft.proto.kvraftpb.CommandRequest;
@@ -15,6 +22,7 @@ import io.eraft.raft.client.ClusterUnavailableException;
 import io.eraft.raft.client.NodeStatus;
 import io.eraft.raft.client.RequestRefusedException;
 import io.eraft.raft.client.RetryPolicy;
+import io.eraft.raft.cluster.LocalRaftCluster;
 import io.eraft.raft.cluster.ReplicaCluster;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -22,7 +30,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -68,7 +78,7 @@ class KvReplicaGrpcTest {
   }
 
   @Test
-  void anEraftGeneratedStubWorksUnchanged() throws InterruptedException {
+  void anEraftGeneratedStubWorksUnchanged() throws Exception {
     int leader = cluster.leader();
     ManagedChannel channel = NettyChannelBuilder.forTarget(cluster.addresses().get(leader)).usePlaintext().build();
     ManagedChannel followerChannel = NettyChannelBuilder.forTarget(cluster.addresses().get((leader + 1) % N))
@@ -84,13 +94,60 @@ class KvReplicaGrpcTest {
       assertEquals("1", get.getValue());
       CommandResponse missing = stub.command(CommandRequest.newBuilder().setOp(Op.GET).setKey("nope").build());
       assertEquals("ErrNoKey", missing.getErr());
+      int followerId = (leader + 1) % N;
+      LocalRaftCluster.awaitCondition(() -> cluster.replica(followerId).node().status().leaderId() == leader);
       CommandResponse follower = KVServiceGrpc.newBlockingStub(followerChannel).command(
           CommandRequest.newBuilder().setOp(Op.GET).setKey("x").build());
       assertEquals("ErrWrongLeader", follower.getErr());
+      // The follower names the leader in a field eRaft's message lacks; eRaft's clients skip it.
+      assertEquals(cluster.addresses().get(leader), follower.getLeaderAddress());
+      DynamicMessage asERaftReadsIt = DynamicMessage.parseFrom(eRaftCommandResponse(), follower.toByteString());
+      assertEquals(Map.of("err", "ErrWrongLeader"), fieldsByName(asERaftReadsIt));
     } finally {
       channel.shutdownNow();
       followerChannel.shutdownNow();
     }
+  }
+
+  /** {@code kvraftpb.CommandResponse} as eRaft's own kvraft.proto declares it: err = 1, value = 2, nothing else. */
+  private static Descriptor eRaftCommandResponse() throws DescriptorValidationException {
+    FileDescriptorProto file = FileDescriptorProto.newBuilder()
+        .setName("eraft/kvraftpb/kvraft.proto")
+        .setPackage("kvraftpb")
+        .setSyntax("proto3")
+        .addMessageType(DescriptorProto.newBuilder().setName("CommandResponse")
+            .addField(stringField("err", 1))
+            .addField(stringField("value", 2)))
+        .build();
+    return FileDescriptor.buildFrom(file, new FileDescriptor[0]).findMessageTypeByName("CommandResponse");
+  }
+
+  private static FieldDescriptorProto stringField(String name, int number) {
+    return FieldDescriptorProto.newBuilder().setName(name).setNumber(number)
+        .setType(FieldDescriptorProto.Type.TYPE_STRING).setLabel(FieldDescriptorProto.Label.LABEL_OPTIONAL).build();
+  }
+
+  /** The fields set in {@code message}, by name (proto3 leaves empty strings unset). */
+  private static Map<String, Object> fieldsByName(DynamicMessage message) {
+    Map<String, Object> fields = new HashMap<>();
+    message.getAllFields().forEach((field, value) -> fields.put(field.getName(), value));
+    return fields;
+  }
+
+  /** eRaft's Clerk needs every server's address; ours finds the leader from any one of them. */
+  @Test
+  void aClientGivenOnlyAFollowerReachesTheLeader() throws InterruptedException {
+    int leader = cluster.leader();
+    String follower = cluster.addresses().get((leader + 1) % N);
+    try (KvClient onlyFollower = KvClient.connect(List.of(follower), RetryPolicy.DEFAULT, Duration.ofSeconds(30))) {
+      Clerk clerk = onlyFollower.newClerk();
+      clerk.put("k", "v");
+      clerk.append("k", "w");
+      assertEquals("vw", clerk.get("k"));
+      assertEquals(List.of(follower, cluster.addresses().get(leader)), onlyFollower.caller().addresses(),
+          "the leader the follower named is kept as a server of this client");
+    }
+    assertEquals("vw", client.newClerk().get("k"));
   }
 
   @Test
