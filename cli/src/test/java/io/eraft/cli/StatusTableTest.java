@@ -11,8 +11,8 @@ class StatusTableTest {
   @Test
   void onlineAndOfflineRowsUseERaftsFormats() {
     String table = StatusTable.render(List.of(
-        new NodeStatus(0, "localhost:5001", "Leader", 3, 120, 121, 4096),
-        new NodeStatus(1, "localhost:5002", NodeStatus.OFFLINE, 0, 0, 0, 0)));
+        new NodeStatus(0, "localhost:5001", "Leader", 3, 120, 121, 4096, ""),
+        NodeStatus.offline(1, "localhost:5002", "connection refused")));
     String expected = ""
         + "ID    Address                   Role            Term       Applied    Commit          Storage(B)     \n"
         + "-".repeat(100) + "\n"

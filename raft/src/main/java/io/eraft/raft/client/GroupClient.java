@@ -80,7 +80,7 @@ public abstract class GroupClient<Q, P> implements AutoCloseable {
 
   /**
    * Every server's status, in address order (servers added by following a leader last); one that
-   * does not answer within {@code timeout} is Offline.
+   * does not answer within {@code timeout} is Offline, with the reason.
    */
   public final List<NodeStatus> status(Duration timeout) {
     List<GroupEndpoint<Q, P>> endpoints = caller.endpoints();
@@ -95,9 +95,9 @@ public abstract class GroupClient<Q, P> implements AutoCloseable {
       try {
         ReplicaStatus s = answers.get(i).join();
         rows.add(new NodeStatus(s.id(), address, s.role(), s.term(), s.lastApplied(), s.commitIndex(),
-            s.storageBytes()));
+            s.storageBytes(), ""));
       } catch (RuntimeException e) {
-        rows.add(new NodeStatus(i, address, NodeStatus.OFFLINE, 0, 0, 0, 0));
+        rows.add(NodeStatus.offline(i, address, AttemptFailure.of(e, timeout).text()));
       }
     }
     return rows;

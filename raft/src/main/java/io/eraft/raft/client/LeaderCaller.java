@@ -10,12 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -119,7 +117,8 @@ public final class LeaderCaller<E> {
 
   /**
    * Tries servers until one gives a reply for which {@code retry} returns null, or the deadline
-   * passes: then fails with {@link ClusterUnavailableException}.
+   * passes: then fails with {@link ClusterUnavailableException}. A request a server refuses as
+   * one every server would refuse fails at once with {@link RequestRefusedException}.
    *
    * @param retry why a reply does not count (e.g. "ErrWrongLeader") and where to go next, or null if it does
    */
@@ -179,6 +178,7 @@ public final class LeaderCaller<E> {
     final Duration deadline;
     /** Each server's last answer, by position. Attempts run one at a time, each after the last settled. */
     final Map<Integer, String> lastAnswers = new HashMap<>();
+    boolean connectedOnce;
     int failuresInRound;
     int failedRounds;
 
@@ -204,23 +204,29 @@ public final class LeaderCaller<E> {
       }
       sent.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((reply, error) -> {
         try {
-          settle(server, reply, error);
+          settle(server, timeout, reply, error);
         } catch (RuntimeException e) {
           result.completeExceptionally(e); // never leave the caller (and a Clerk's queue) waiting
         }
       });
     }
 
-    private void settle(int server, T reply, Throwable error) {
+    private void settle(int server, Duration timeout, T reply, Throwable error) {
       if (error != null && isFinal(error)) {
-        result.completeExceptionally(unwrap(error));
+        Status refused = ((StatusRuntimeException) AttemptFailure.unwrap(error)).getStatus();
+        String description = refused.getDescription() == null ? "" : refused.getDescription() + " ";
+        result.completeExceptionally(new RequestRefusedException(refused.getCode().name(),
+            description + "(from " + servers.addresses().get(server) + ")"));
         return;
       }
       if (error != null) {
-        lastAnswers.put(server, describe(error));
+        AttemptFailure failure = AttemptFailure.of(error, timeout);
+        connectedOnce |= failure.connected();
+        lastAnswers.put(server, failure.text());
         retryAfterPause(server, -1);
         return;
       }
+      connectedOnce = true;
       Retry again = retry.apply(reply);
       if (again == null) {
         leader.set(server);
@@ -256,8 +262,13 @@ public final class LeaderCaller<E> {
       for (int i = 0; i < addresses.size(); i++) {
         tried.add(addresses.get(i) + " (" + lastAnswers.getOrDefault(i, "not reached") + ")");
       }
-      return new ClusterUnavailableException("no server gave a usable answer within " + format(deadline) + "; tried "
-          + String.join(", ", tried));
+      String answers = String.join(", ", tried);
+      String format = AttemptFailure.format(deadline);
+      return connectedOnce
+          ? new ClusterUnavailableException("no server gave a usable answer within " + format + "; tried " + answers,
+              true)
+          : new ClusterUnavailableException("could not connect to any server (retried for " + format + "): "
+              + answers, false);
     }
   }
 
@@ -266,28 +277,7 @@ public final class LeaderCaller<E> {
    * the channel, malformed, a service the server does not have). Retrying them only hides them.
    */
   private static boolean isFinal(Throwable error) {
-    return unwrap(error) instanceof StatusRuntimeException status && FINAL_CODES.contains(status.getStatus().getCode());
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-  }
-
-  private static String describe(Throwable error) {
-    Throwable cause = unwrap(error);
-    if (cause instanceof TimeoutException) {
-      return "timed out";
-    }
-    String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    Throwable root = cause;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    // gRPC says "UNAVAILABLE: io exception"; the root cause says "Connection refused".
-    return root == cause || root.getMessage() == null ? message : message + " (" + root.getMessage() + ")";
-  }
-
-  private static String format(Duration d) {
-    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    return AttemptFailure.unwrap(error) instanceof StatusRuntimeException status
+        && FINAL_CODES.contains(status.getStatus().getCode());
   }
 }

@@ -1,12 +1,15 @@
 package io.eraft.raft.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -49,6 +52,12 @@ class LeaderCallerTest {
     }
     String[] parts = reply.split(" ", 2);
     return Retry.toLeader(parts[0], parts.length > 1 ? parts[1] : "");
+  }
+
+  private static StatusRuntimeException refused() {
+    return Status.UNAVAILABLE.withDescription("io exception")
+        .withCause(new ConnectException("finishConnect(..) failed with error(-111): Connection refused"))
+        .asRuntimeException();
   }
 
   @Test
@@ -126,7 +135,7 @@ class LeaderCallerTest {
     LeaderCaller<String> caller = new LeaderCaller<>(List.of("down", "silent", "ok"), List.of("d:1", "s:1", "o:1"),
         null, FAST, scheduler);
     LeaderCaller.Attempt<String, String> attempt = (server, timeout) -> switch (server) {
-      case "down" -> CompletableFuture.failedFuture(new RuntimeException("UNAVAILABLE: connection refused"));
+      case "down" -> CompletableFuture.failedFuture(refused());
       case "silent" -> new CompletableFuture<>();
       default -> CompletableFuture.completedFuture("");
     };
@@ -139,13 +148,38 @@ class LeaderCallerTest {
     LeaderCaller<String> caller = new LeaderCaller<>(List.of("down", "follower"), List.of("10.0.0.1:5001",
         "10.0.0.2:5002"), null, FAST, scheduler);
     LeaderCaller.Attempt<String, String> attempt = (server, timeout) -> server.equals("down")
-        ? CompletableFuture.failedFuture(new RuntimeException("UNAVAILABLE: connection refused"))
+        ? CompletableFuture.failedFuture(refused())
         : CompletableFuture.completedFuture("ErrWrongLeader");
+    long start = System.nanoTime();
     CompletionException e = assertThrows(CompletionException.class,
         () -> caller.call(attempt, LeaderCallerTest::notLeader, Duration.ofMillis(300)).join());
+    assertTrue(System.nanoTime() - start >= Duration.ofMillis(300).toNanos(), "failed before its deadline");
     ClusterUnavailableException failure = assertInstanceOf(ClusterUnavailableException.class, e.getCause());
-    assertEquals("no server gave a usable answer within 300ms; tried 10.0.0.1:5001 (UNAVAILABLE: connection refused),"
+    assertEquals("no server gave a usable answer within 300ms; tried 10.0.0.1:5001 (connection refused),"
         + " 10.0.0.2:5002 (ErrWrongLeader)", failure.getMessage());
+    assertTrue(failure.reachedAnyServer());
+  }
+
+  @Test
+  void whenNoServerEverAcceptsAConnectionTheErrorSaysSoAndNamesEachOnce() {
+    LeaderCaller<String> caller = new LeaderCaller<>(List.of("a", "b"), List.of("127.0.0.1:5001", "nowhere:5002"),
+        null, FAST, scheduler);
+    LeaderCaller.Attempt<String, String> attempt = (server, timeout) -> {
+      tried.add(server);
+      return CompletableFuture.failedFuture(server.equals("a") ? refused()
+          : Status.UNAVAILABLE.withDescription("Unable to resolve host nowhere")
+              .withCause(new UnknownHostException("nowhere: Name or service not known")).asRuntimeException());
+    };
+    long start = System.nanoTime();
+    CompletionException e = assertThrows(CompletionException.class,
+        () -> caller.call(attempt, LeaderCallerTest::notLeader, Duration.ofMillis(300)).join());
+    // It keeps trying until the deadline: a cluster that is starting refuses connections for a moment.
+    assertTrue(System.nanoTime() - start >= Duration.ofMillis(300).toNanos(), "gave up before its deadline");
+    assertTrue(tried.size() > 2, "retried: " + tried);
+    ClusterUnavailableException failure = assertInstanceOf(ClusterUnavailableException.class, e.getCause());
+    assertEquals("could not connect to any server (retried for 300ms): 127.0.0.1:5001 (connection refused),"
+        + " nowhere:5002 (unknown host)", failure.getMessage());
+    assertFalse(failure.reachedAnyServer());
   }
 
   @Test
@@ -158,7 +192,8 @@ class LeaderCallerTest {
     };
     CompletionException e = assertThrows(CompletionException.class,
         () -> caller.call(attempt, LeaderCallerTest::notLeader, Duration.ofSeconds(10)).join());
-    assertInstanceOf(StatusRuntimeException.class, e.getCause());
+    RequestRefusedException refused = assertInstanceOf(RequestRefusedException.class, e.getCause());
+    assertEquals("RESOURCE_EXHAUSTED: message too large (from a:1)", refused.getMessage());
     assertEquals(List.of("a"), tried);
   }
 
@@ -171,7 +206,7 @@ class LeaderCallerTest {
         (server, timeout) -> new CompletableFuture<String>(), LeaderCallerTest::notLeader,
         Duration.ofMillis(200)).join());
     assertInstanceOf(ClusterUnavailableException.class, e.getCause());
-    assertTrue(e.getCause().getMessage().contains("s:1 (timed out)"), e.getCause().getMessage());
+    assertTrue(e.getCause().getMessage().endsWith("s:1 (no answer within 200ms)"), e.getCause().getMessage());
     // Liveness guard only: far below the 30 s attempt timeout the deadline must cut.
     assertTrue(System.nanoTime() - start < Duration.ofSeconds(10).toNanos());
   }
