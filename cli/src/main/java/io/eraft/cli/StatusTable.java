@@ -1,8 +1,8 @@
 package io.eraft.cli;
 
 import io.eraft.raft.client.NodeStatus;
-import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * eRaft's status table of a Raft group, byte for byte as {@code kvclient -op status} prints it
@@ -29,7 +29,10 @@ public final class StatusTable {
     return table.toString();
   }
 
-  /** One JSON array of the rows, on one line; an offline server has only id, address, role and online. */
+  /**
+   * One JSON array of the rows, on one line; an offline server has only id, address, role, online
+   * and the error it gave (e.g. "connection refused").
+   */
   public static String json(List<NodeStatus> rows) {
     return Json.array(rows.stream().map(s -> {
       Json.Builder row = Json.object()
@@ -42,6 +45,8 @@ public final class StatusTable {
             .field("applied", s.lastApplied())
             .field("commit", s.commitIndex())
             .field("storageBytes", s.storageBytes());
+      } else {
+        row.field("error", s.failure());
       }
       return row.toString();
     }).toList()) + "\n";
@@ -49,14 +54,15 @@ public final class StatusTable {
 
   /**
    * Fails when no server answered, after the table was printed: the status of a group nobody can
-   * reach is an error to scripts.
+   * reach is an error to scripts. The error names each server and why it did not answer.
    *
    * @param flag the flag that named the servers, for the hint
    */
-  public static void requireAnyOnline(List<NodeStatus> rows, Duration timeout, String flag) {
+  public static void requireAnyOnline(List<NodeStatus> rows, String flag) {
     if (rows.stream().noneMatch(NodeStatus::online)) {
-      throw new CommandFailure("no server answered within " + DurationConverter.format(timeout)
-          + ": is the cluster running, and does " + flag + " name it?");
+      throw new CommandFailure("no server answered: " + rows.stream()
+          .map(s -> s.address() + " (" + s.failure() + ")")
+          .collect(Collectors.joining(", ")) + "; is the cluster running, and does " + flag + " name it?");
     }
   }
 }

@@ -1,12 +1,16 @@
 package io.eraft.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.eraft.raft.client.NodeStatus;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The table eRaft's kvclient prints, byte for byte: Go's %-Ns pads with spaces, trailing ones included. */
+/**
+ * The table eRaft's kvclient prints, byte for byte (Go's %-Ns pads with spaces, trailing ones
+ * included), its JSON form, and the error when no server answered.
+ */
 class StatusTableTest {
   @Test
   void onlineAndOfflineRowsUseERaftsFormats() {
@@ -19,5 +23,25 @@ class StatusTableTest {
         + "0     localhost:5001            Leader          3          120        121             4096           \n"
         + "1     localhost:5002            Offline         -          -          -               -              \n";
     assertEquals(expected, table);
+  }
+
+  @Test
+  void jsonHasEveryFieldOfAnOnlineServerAndTheErrorOfAnOfflineOne() {
+    assertEquals("[{\"id\":0,\"address\":\"h:1\",\"role\":\"Leader\",\"online\":true,\"term\":3,\"applied\":120,"
+        + "\"commit\":121,\"storageBytes\":4096},{\"id\":1,\"address\":\"h:2\",\"role\":\"Offline\",\"online\":false,"
+        + "\"error\":\"connection refused\"}]\n", StatusTable.json(List.of(
+            new NodeStatus(0, "h:1", "Leader", 3, 120, 121, 4096, ""),
+            NodeStatus.offline(1, "h:2", "connection refused"))));
+  }
+
+  @Test
+  void aGroupNobodyAnsweredForIsAnErrorNamingEachServerAndWhy() {
+    StatusTable.requireAnyOnline(List.of(NodeStatus.offline(0, "h:1", "connection refused"),
+        new NodeStatus(1, "h:2", "Follower", 3, 1, 1, 0, "")), "-addrs");
+    CommandFailure e = assertThrows(CommandFailure.class, () -> StatusTable.requireAnyOnline(List.of(
+        NodeStatus.offline(0, "h:1", "connection refused"),
+        NodeStatus.offline(1, "h:2", "no answer within 5s")), "-addrs"));
+    assertEquals("no server answered: h:1 (connection refused), h:2 (no answer within 5s); is the cluster running,"
+        + " and does -addrs name it?", e.getMessage());
   }
 }

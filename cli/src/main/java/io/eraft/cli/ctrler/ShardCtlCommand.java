@@ -86,13 +86,16 @@ public final class ShardCtlCommand implements Callable<Integer> {
 
   /**
    * Runs one change on a fresh clerk and prints eRaft's {@code <Op> OK}. A change that timed out
-   * may still be applied, and running it again from a new shardctl (a new client) is not
-   * recognised as a retry, so the failure says how to find out.
+   * after reaching a controller may still be applied, and running it again from a new shardctl (a
+   * new client) is not recognised as a retry, so the failure says how to find out.
    */
   int change(String op, Consumer<CtrlerClerk> command) {
     try (CtrlerClient client = connect()) {
       command.accept(client.newClerk());
     } catch (ClusterUnavailableException e) {
+      if (!e.reachedAnyServer()) {
+        throw e; // no controller took a connection, so none can have applied it
+      }
       throw new CommandFailure(e.getMessage() + "; the " + op.toLowerCase(Locale.ROOT)
           + " may or may not have been applied: check with 'shardctl query' before running it again");
     }
@@ -118,7 +121,7 @@ public final class ShardCtlCommand implements Callable<Integer> {
     }
     out().print(output == OutputFormat.JSON ? StatusTable.json(rows) : StatusTable.render(rows));
     out().flush();
-    StatusTable.requireAnyOnline(rows, timeout, "-cluster");
+    StatusTable.requireAnyOnline(rows, "-cluster");
     return ExitCode.OK;
   }
 

@@ -126,7 +126,7 @@ public final class KvClientCommand implements Callable<Integer> {
     }
     out().print(StatusTable.render(rows));
     out().flush();
-    StatusTable.requireAnyOnline(rows, timeout, "-addrs");
+    StatusTable.requireAnyOnline(rows, "-addrs");
     return ExitCode.OK;
   }
 

@@ -10,12 +10,15 @@ import io.eraft.raft.cluster.FreePorts;
 import io.eraft.shardctrler.config.Rebalancer;
 import io.eraft.shardctrler.config.ShardConfig;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,20 +126,36 @@ class ShardCtlIT {
 
   @Test
   void unreachableControllersFailPromptlyWithOneLine() throws Exception {
+    String refused = "shardctl: could not connect to any server (retried for 1s): "
+        + cluster.replace(",", " (connection refused), ") + " (connection refused)";
     Binaries.Result r = binaries.run("shardctl", "--timeout", "1s", "-cluster", cluster, "query");
     assertEquals(ExitCode.FAILURE, r.exit(), r.toString());
-    assertEquals(1, r.stderrLines().size(), r.toString());
-    assertEquals(List.of("shardctl: could not connect to any server (retried for 1s): "
-        + cluster.replace(",", " (connection refused), ") + " (connection refused)"), r.stderrLines(), r.toString());
+    assertEquals(List.of(refused), r.stderrLines(), r.toString());
     assertEquals("", r.stdout());
     // Liveness guard (a JVM start plus the 1 s budget), not a speed test: it must not hang.
     assertTrue(r.took().compareTo(Duration.ofSeconds(30)) < 0, r.toString());
 
+    // No controller took a connection, so the join cannot have been applied: no "may or may not".
     r = binaries.run("shardctl", "--timeout", "1s", "-cluster", cluster, "join", "7=127.0.0.1:7001");
     assertEquals(ExitCode.FAILURE, r.exit(), r.toString());
-    assertEquals(1, r.stderrLines().size(), r.toString());
-    assertTrue(r.stderrLines().get(0).endsWith("; the join may or may not have been applied: check with"
-        + " 'shardctl query' before running it again"), r.toString());
+    assertEquals(List.of(refused), r.stderrLines(), r.toString());
+
+    r = binaries.run("shardctl", "--timeout", "1s", "-cluster", cluster, "status");
+    assertEquals(ExitCode.FAILURE, r.exit(), r.toString());
+    assertEquals(List.of("shardctl: no server answered: " + cluster.replace(",", " (connection refused), ")
+        + " (connection refused); is the cluster running, and does -cluster name it?"), r.stderrLines(),
+        r.toString());
+
+    // A listener that never answers takes the connection: the join may have reached a controller.
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      String address = "127.0.0.1:" + silent.getLocalPort();
+      r = binaries.run("shardctl", "--timeout", "1s", "-cluster", address, "join", "7=127.0.0.1:7001");
+      assertEquals(ExitCode.FAILURE, r.exit(), r.toString());
+      assertEquals(1, r.stderrLines().size(), r.toString());
+      assertTrue(r.stderrLines().get(0).matches("shardctl: no server gave a usable answer within 1s; tried "
+          + Pattern.quote(address) + " \\(no answer within \\d+ms\\); the join may or may not have been applied:"
+          + " check with 'shardctl query' before running it again"), r.toString());
+    }
   }
 
   private Binaries.Server startServer(int id) throws Exception {
