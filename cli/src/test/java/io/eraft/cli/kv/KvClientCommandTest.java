@@ -60,7 +60,16 @@ class KvClientCommandTest {
       "-op get | kvclient: -op get needs -key (see 'kvclient --help')",
       "-op put -key k | kvclient: -op put needs -value (see 'kvclient --help')",
       "get | kvclient get: Missing required parameter: 'KEY' (see 'kvclient get --help')",
-      "--timeout 0s get k | kvclient: --timeout must be positive (see 'kvclient --help')",
+      "--timeout 0s get k | kvclient: --timeout 0 would give up before asking any server (0 does not mean no limit):"
+          + " give a positive duration such as 5s (see 'kvclient --help')",
+      "--timeout 0 status | kvclient: --timeout 0 would give up before asking any server (0 does not mean no limit):"
+          + " give a positive duration such as 5s (see 'kvclient --help')",
+      "-op put -key k -value v --timeout=-1s | kvclient: --timeout -1s would give up before asking any server:"
+          + " give a positive duration such as 5s (see 'kvclient --help')",
+      "put k v --timeout -2s | kvclient: --timeout -2s would give up before asking any server:"
+          + " give a positive duration such as 5s (see 'kvclient --help')",
+      "bench --timeout 0 | kvclient: --timeout 0 would give up before asking any server (0 does not mean no limit):"
+          + " give a positive duration such as 5s (see 'kvclient --help')",
       "-addrs nonsense get k | kvclient: -addrs: 'nonsense' is not host:port (see 'kvclient --help')",
       "bench --clients 0 | kvclient bench: --clients must be at least 1 (see 'kvclient bench --help')",
       "bench --key-bytes 3 | kvclient bench: --key-bytes 3 is too short to name 10000 keys; use at least 5"
