@@ -6,6 +6,7 @@ import io.eraft.raft.storage.StorageException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 import picocli.CommandLine;
 
 /**
@@ -64,8 +65,29 @@ public final class Cli {
   /** One line naming the command, the problem and where the usage is; nothing was done. */
   private static int usageError(ParameterException e) {
     String name = e.getCommandLine().getCommandSpec().qualifiedName();
-    e.getCommandLine().getErr().println(name + ": " + oneLine(e.getMessage()) + " (see '" + name + " --help')");
+    String problem = e instanceof UnmatchedArgumentException unmatched ? siblingHint(unmatched) : null;
+    e.getCommandLine().getErr().println(name + ": " + oneLine(problem != null ? problem : e.getMessage())
+        + " (see '" + name + " --help')");
     return ExitCode.USAGE;
+  }
+
+  /** What to say if an unknown flag is a sibling binary's ({@link SiblingFlags}), or null. */
+  private static String siblingHint(UnmatchedArgumentException e) {
+    if (!(e.getCommandLine().getCommandSpec().root().userObject() instanceof SiblingFlags command)) {
+      return null;
+    }
+    for (String arg : e.getUnmatched()) {
+      if (!arg.startsWith("-")) {
+        continue;
+      }
+      String name = arg.replaceFirst("^--?", "").replaceFirst("=.*", "");
+      for (SiblingFlags.SiblingFlag flag : command.siblingFlags()) {
+        if (flag.name().equals(name)) {
+          return flag.hint();
+        }
+      }
+    }
+    return null;
   }
 
   /** The one line for a failure an operator can act on, or null for anything else. */

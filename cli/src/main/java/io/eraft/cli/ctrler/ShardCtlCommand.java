@@ -8,6 +8,7 @@ import io.eraft.cli.ExitCode;
 import io.eraft.cli.Json;
 import io.eraft.cli.Logging;
 import io.eraft.cli.OutputFormat;
+import io.eraft.cli.SiblingFlags;
 import io.eraft.cli.StatusTable;
 import io.eraft.cli.Usage;
 import io.eraft.raft.client.ClusterUnavailableException;
@@ -50,7 +51,7 @@ import picocli.CommandLine.Spec;
         + " with --output json one JSON document per command.",
         "Exit status: 0 on success; 1 if the controllers did not answer within --timeout or refused the command"
             + " (e.g. a join of a gid that already joined); 2 for a usage error."})
-public final class ShardCtlCommand implements Callable<Integer> {
+public final class ShardCtlCommand implements Callable<Integer>, SiblingFlags {
   @Spec CommandSpec spec;
 
   @Option(names = {"-cluster", "--cluster"}, scope = ScopeType.INHERIT,
@@ -77,6 +78,11 @@ public final class ShardCtlCommand implements Callable<Integer> {
 
   public static void main(String[] args) {
     Cli.main(new ShardCtlCommand(), args);
+  }
+
+  @Override
+  public List<SiblingFlag> siblingFlags() {
+    return List.of(new SiblingFlag("addrs", "kvclient", "cluster", "the controllers' addresses"));
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.eraft.cli.ClientFlags;
 import io.eraft.cli.DurationConverter;
 import io.eraft.cli.ExitCode;
 import io.eraft.cli.Logging;
+import io.eraft.cli.SiblingFlags;
 import io.eraft.cli.StatusTable;
 import io.eraft.kvraft.client.Clerk;
 import io.eraft.kvraft.client.KvClient;
@@ -42,7 +43,7 @@ import picocli.CommandLine.Spec;
         "A value that starts with '-' goes after '--': kvclient put K -- -V",
         "Exit status: 0 on success; 1 if the cluster did not answer within --timeout or refused the request;"
             + " 2 for a usage error."})
-public final class KvClientCommand implements Callable<Integer> {
+public final class KvClientCommand implements Callable<Integer>, SiblingFlags {
   @Spec CommandSpec spec;
 
   @Option(names = {"-addrs", "--addrs"}, scope = ScopeType.INHERIT, defaultValue = KvServerCommand.DEFAULT_ADDRS,
@@ -74,6 +75,11 @@ public final class KvClientCommand implements Callable<Integer> {
 
   public static void main(String[] args) {
     Cli.main(new KvClientCommand(), args);
+  }
+
+  @Override
+  public List<SiblingFlag> siblingFlags() {
+    return List.of(new SiblingFlag("cluster", "shardctl", "addrs", "the servers' addresses"));
   }
 
   @Override

@@ -102,7 +102,11 @@ class ShardCtlCommandTest {
           + " duration such as 5s (see 'shardctl --help')",
       "--output yaml query | shardctl: Invalid value for option '--output': expected one of [TEXT, JSON]"
           + " (case-insensitive) but was 'yaml' (see 'shardctl --help')",
-      "-cluster nonsense status | shardctl: -cluster: 'nonsense' is not host:port (see 'shardctl --help')"})
+      "-cluster nonsense status | shardctl: -cluster: 'nonsense' is not host:port (see 'shardctl --help')",
+      "-addrs h:1 query | shardctl: -addrs is kvclient's flag: use -cluster for the controllers' addresses"
+          + " (see 'shardctl --help')",
+      "query -addrs=h:1 | shardctl query: -addrs is kvclient's flag: use -cluster for the controllers' addresses"
+          + " (see 'shardctl query --help')"})
   void usageErrorsAreOneLineAndExitTwo(String args, String line) {
     assertEquals(ExitCode.USAGE, run(args == null ? new String[0] : args.split(" ")));
     assertEquals(line + System.lineSeparator(), err.toString());

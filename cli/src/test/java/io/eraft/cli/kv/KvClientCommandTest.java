@@ -74,7 +74,11 @@ class KvClientCommandTest {
       "bench --clients 0 | kvclient bench: --clients must be at least 1 (see 'kvclient bench --help')",
       "bench --key-bytes 3 | kvclient bench: --key-bytes 3 is too short to name 10000 keys; use at least 5"
           + " (see 'kvclient bench --help')",
-      "-x | kvclient: Unknown option: '-x' (see 'kvclient --help')"})
+      "-x | kvclient: Unknown option: '-x' (see 'kvclient --help')",
+      "-cluster h:1 get k | kvclient: -cluster is shardctl's flag: use -addrs for the servers' addresses"
+          + " (see 'kvclient --help')",
+      "get k --cluster=h:1 | kvclient get: -cluster is shardctl's flag: use -addrs for the servers' addresses"
+          + " (see 'kvclient get --help')"})
   void usageErrorsAreOneLineAndExitTwo(String args, String line) {
     assertEquals(ExitCode.USAGE, run(args.split(" ")));
     assertEquals(line + System.lineSeparator(), err.toString());
