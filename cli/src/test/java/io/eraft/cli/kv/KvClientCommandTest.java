@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eraft.cli.Cli;
 import io.eraft.cli.ExitCode;
+import io.eraft.cli.OutputFormat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -54,6 +55,20 @@ class KvClientCommandTest {
     assertEquals("k", ((KvClientCommand.Get) parsed.subcommand().commandSpec().userObject()).key);
   }
 
+  @Test
+  void outputFormatIsTextByDefaultAndJsonAnywhereOnTheLine() {
+    KvClientCommand c = new KvClientCommand();
+    parser(c).parseArgs("get", "k");
+    assertEquals(OutputFormat.TEXT, c.output);
+    for (String[] args : new String[][] {{"--output", "json", "get", "k"}, {"get", "k", "--output=JSON"},
+        {"-op", "get", "-key", "k", "--output", "json"}, {"status", "--output", "json"},
+        {"bench", "--output", "json"}}) {
+      c = new KvClientCommand();
+      parser(c).parseArgs(args);
+      assertEquals(OutputFormat.JSON, c.output, String.join(" ", args));
+    }
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "-op frob -key k | kvclient: unknown -op 'frob': use get, put, append or status (see 'kvclient --help')",
@@ -75,6 +90,8 @@ class KvClientCommandTest {
       "bench --key-bytes 3 | kvclient bench: --key-bytes 3 is too short to name 10000 keys; use at least 5"
           + " (see 'kvclient bench --help')",
       "-x | kvclient: Unknown option: '-x' (see 'kvclient --help')",
+      "--output yaml get k | kvclient: Invalid value for option '--output': expected one of [TEXT, JSON]"
+          + " (case-insensitive) but was 'yaml' (see 'kvclient --help')",
       "-cluster h:1 get k | kvclient: -cluster is shardctl's flag: use -addrs for the servers' addresses"
           + " (see 'kvclient --help')",
       "get k --cluster=h:1 | kvclient get: -cluster is shardctl's flag: use -addrs for the servers' addresses"

@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -72,6 +73,9 @@ class KvReplicaGrpcTest {
   void putAppendGetThroughTheClerk() {
     Clerk clerk = client.newClerk();
     assertEquals("", clerk.get("k"), "a missing key reads as empty, as in eRaft");
+    assertEquals(Optional.empty(), clerk.find("k"));
+    clerk.put("empty", "");
+    assertEquals(Optional.of(""), clerk.find("empty"), "an empty value is there");
     clerk.put("k", "a");
     clerk.append("k", "b");
     clerk.append("new", "c");
