@@ -13,7 +13,8 @@ import picocli.CommandLine;
  * Runs a binary's picocli command with the conventions every binary shares: Go-style single-dash
  * long flags next to {@code --flags}, and every error as one line on stderr, prefixed with the
  * command's name, with the exit codes of {@link ExitCode}. Only an error no one anticipated (a
- * bug) prints a stack trace.
+ * bug) prints a stack trace. Stateless: a command is parsed and run on the thread that calls
+ * {@link #execute} (a binary's main thread).
  */
 public final class Cli {
   private Cli() {}

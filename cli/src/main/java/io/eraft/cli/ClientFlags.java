@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Checks of the flags every client binary takes: the servers to reach and the request deadline. */
+/** Checks of the flags every client binary takes: the servers to reach and the request deadline. Stateless. */
 public final class ClientFlags {
   private ClientFlags() {}
 

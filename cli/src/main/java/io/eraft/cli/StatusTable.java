@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 
 /**
  * eRaft's status table of a Raft group, byte for byte as {@code kvclient -op status} prints it
- * (ERAFT-SPEC §5.3), and its JSON form. Every client's {@code status} command prints it.
+ * (ERAFT-SPEC §5.3), and its JSON form. Every client's {@code status} command prints it. Stateless.
  */
 public final class StatusTable {
   public static final String HEADER = "%-5s %-25s %-15s %-10s %-10s %-15s %-15s";

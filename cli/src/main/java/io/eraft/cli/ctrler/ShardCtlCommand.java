@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
  * {@code join}, {@code leave}, {@code move}, {@code query}, {@code status} with its output — plus
  * {@code --output json} for scripts. Unlike eRaft, malformed arguments are usage errors (eRaft skips
  * them or reads them as gid 0), a command the controller refuses fails with its reason, and a
- * request gives up after {@code --timeout} instead of retrying forever.
+ * request gives up after {@code --timeout} instead of retrying forever. Any one server's address
+ * will do: the client follows the leader a server names. picocli fills and runs it on one thread.
  */
 @Command(name = "shardctl", sortOptions = false, usageHelpAutoWidth = true,
     subcommands = {ShardCtlCommand.Join.class, ShardCtlCommand.Leave.class, ShardCtlCommand.Move.class,
@@ -56,7 +57,8 @@ public final class ShardCtlCommand implements Callable<Integer>, SiblingFlags {
 
   @Option(names = {"-cluster", "--cluster"}, scope = ScopeType.INHERIT,
       defaultValue = ShardCtrlerCommand.DEFAULT_CLUSTER, paramLabel = "<host:port,...>",
-      description = "The controllers' addresses, comma-separated (default: ${DEFAULT-VALUE}).")
+      description = "The controllers' addresses, comma-separated; any one reachable controller will do, the"
+          + " leader is found from it (default: ${DEFAULT-VALUE}).")
   String cluster;
 
   @Option(names = "--timeout", scope = ScopeType.INHERIT, defaultValue = "5s", converter = DurationConverter.class,

@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
  * with its exact output), the same operations as subcommands ({@code kvclient put K V}), and the
  * load generator {@code kvclient bench}. Unlike eRaft, a request gives up after {@code --timeout}
  * with one line on stderr and a non-zero exit instead of retrying forever, and a bad operation is
- * a usage error.
+ * a usage error. Any one server's address will do: the client follows the leader a server names.
+ * picocli fills and runs it on one thread.
  */
 @Command(name = "kvclient", sortOptions = false, usageHelpAutoWidth = true,
     subcommands = {KvClientCommand.Get.class, KvClientCommand.Put.class, KvClientCommand.Append.class,
@@ -51,7 +52,8 @@ public final class KvClientCommand implements Callable<Integer>, SiblingFlags {
   @Spec CommandSpec spec;
 
   @Option(names = {"-addrs", "--addrs"}, scope = ScopeType.INHERIT, defaultValue = KvServerCommand.DEFAULT_ADDRS,
-      paramLabel = "<host:port,...>", description = "The cluster's servers, comma-separated (default: ${DEFAULT-VALUE}).")
+      paramLabel = "<host:port,...>", description = "The cluster's servers, comma-separated; any one reachable"
+          + " server will do, the leader is found from it (default: ${DEFAULT-VALUE}).")
   String addrs;
 
   @Option(names = "--timeout", scope = ScopeType.INHERIT, defaultValue = "5s", converter = DurationConverter.class,

@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * The comma-separated {@code host:port} list that names a Raft group's servers in eRaft's CLIs
- * ({@code -addrs}, {@code -cluster}); a server's id is its position in the list.
+ * ({@code -addrs}, {@code -cluster}); a server's id is its position in the list. Stateless;
+ * any thread may call it.
  */
 public final class GroupAddresses {
   private GroupAddresses() {}
