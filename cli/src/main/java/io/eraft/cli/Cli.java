@@ -6,13 +6,15 @@ import io.eraft.raft.storage.StorageException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 import picocli.CommandLine;
 
 /**
  * Runs a binary's picocli command with the conventions every binary shares: Go-style single-dash
  * long flags next to {@code --flags}, and every error as one line on stderr, prefixed with the
  * command's name, with the exit codes of {@link ExitCode}. Only an error no one anticipated (a
- * bug) prints a stack trace.
+ * bug) prints a stack trace. Stateless: a command is parsed and run on the thread that calls
+ * {@link #execute} (a binary's main thread).
  */
 public final class Cli {
   private Cli() {}
@@ -64,8 +66,29 @@ public final class Cli {
   /** One line naming the command, the problem and where the usage is; nothing was done. */
   private static int usageError(ParameterException e) {
     String name = e.getCommandLine().getCommandSpec().qualifiedName();
-    e.getCommandLine().getErr().println(name + ": " + oneLine(e.getMessage()) + " (see '" + name + " --help')");
+    String problem = e instanceof UnmatchedArgumentException unmatched ? siblingHint(unmatched) : null;
+    e.getCommandLine().getErr().println(name + ": " + oneLine(problem != null ? problem : e.getMessage())
+        + " (see '" + name + " --help')");
     return ExitCode.USAGE;
+  }
+
+  /** What to say if an unknown flag is a sibling binary's ({@link SiblingFlags}), or null. */
+  private static String siblingHint(UnmatchedArgumentException e) {
+    if (!(e.getCommandLine().getCommandSpec().root().userObject() instanceof SiblingFlags command)) {
+      return null;
+    }
+    for (String arg : e.getUnmatched()) {
+      if (!arg.startsWith("-")) {
+        continue;
+      }
+      String name = arg.replaceFirst("^--?", "").replaceFirst("=.*", "");
+      for (SiblingFlags.SiblingFlag flag : command.siblingFlags()) {
+        if (flag.name().equals(name)) {
+          return flag.hint();
+        }
+      }
+    }
+    return null;
   }
 
   /** The one line for a failure an operator can act on, or null for anything else. */

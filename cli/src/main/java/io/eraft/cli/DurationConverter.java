@@ -8,13 +8,23 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads a duration flag: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, or ISO-8601 ({@code PT5S}). */
+/**
+ * Reads a duration flag: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 0}, or ISO-8601
+ * ({@code PT5S}). As Go's {@code time.ParseDuration}, it reads {@code 0} without a unit and a
+ * leading minus, so that a flag refusing zero or negative values can say why instead of "not a
+ * duration". Stateless.
+ */
 public final class DurationConverter implements ITypeConverter<Duration> {
-  private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
+  private static final Pattern SIMPLE = Pattern.compile("(-?\\d+)(ms|s|m|h)");
+  private static final Pattern ZERO = Pattern.compile("[-+]?0");
 
   @Override
   public Duration convert(String value) {
-    Matcher m = SIMPLE.matcher(value.trim().toLowerCase(Locale.ROOT));
+    String text = value.trim().toLowerCase(Locale.ROOT);
+    if (ZERO.matcher(text).matches()) {
+      return Duration.ZERO;
+    }
+    Matcher m = SIMPLE.matcher(text);
     if (m.matches()) {
       long amount = Long.parseLong(m.group(1));
       return switch (m.group(2)) {

@@ -1,12 +1,12 @@
 package io.eraft.cli;
 
 import io.eraft.raft.client.NodeStatus;
-import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * eRaft's status table of a Raft group, byte for byte as {@code kvclient -op status} prints it
- * (ERAFT-SPEC §5.3), and its JSON form. Every client's {@code status} command prints it.
+ * (ERAFT-SPEC §5.3), and its JSON form. Every client's {@code status} command prints it. Stateless.
  */
 public final class StatusTable {
   public static final String HEADER = "%-5s %-25s %-15s %-10s %-10s %-15s %-15s";
@@ -30,8 +30,9 @@ public final class StatusTable {
   }
 
   /**
-   * One JSON array of the rows, on one line; an offline server has only id, address, role and
-   * online. {@code role} is eRaft's; {@code standing} says whether the node votes.
+   * One JSON array of the rows, on one line; an offline server has only id, address, role, online
+   * and the error it gave (e.g. "connection refused"). {@code role} is eRaft's; {@code standing}
+   * says whether the node votes.
    */
   public static String json(List<NodeStatus> rows) {
     return Json.array(rows.stream().map(s -> {
@@ -46,6 +47,8 @@ public final class StatusTable {
             .field("applied", s.lastApplied())
             .field("commit", s.commitIndex())
             .field("storageBytes", s.storageBytes());
+      } else {
+        row.field("error", s.failure());
       }
       return row.toString();
     }).toList()) + "\n";
@@ -53,14 +56,15 @@ public final class StatusTable {
 
   /**
    * Fails when no server answered, after the table was printed: the status of a group nobody can
-   * reach is an error to scripts.
+   * reach is an error to scripts. The error names each server and why it did not answer.
    *
    * @param flag the flag that named the servers, for the hint
    */
-  public static void requireAnyOnline(List<NodeStatus> rows, Duration timeout, String flag) {
+  public static void requireAnyOnline(List<NodeStatus> rows, String flag) {
     if (rows.stream().noneMatch(NodeStatus::online)) {
-      throw new CommandFailure("no server answered within " + DurationConverter.format(timeout)
-          + ": is the cluster running, and does " + flag + " name it?");
+      throw new CommandFailure("no server answered: " + rows.stream()
+          .map(s -> s.address() + " (" + s.failure() + ")")
+          .collect(Collectors.joining(", ")) + "; is the cluster running, and does " + flag + " name it?");
     }
   }
 }

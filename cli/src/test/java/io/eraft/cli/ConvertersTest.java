@@ -12,7 +12,7 @@ import picocli.CommandLine.TypeConversionException;
 class ConvertersTest {
   @ParameterizedTest
   @CsvSource({"500ms, PT0.5S, 500ms", "5s, PT5S, 5s", "2m, PT2M, 2m", "1h, PT1H, 60m", "PT0.25S, PT0.25S, 250ms",
-      "1000ms, PT1S, 1s"})
+      "1000ms, PT1S, 1s", "0, PT0S, 0ms", "0s, PT0S, 0ms", "-1s, PT-1S, -1s", "-250ms, PT-0.25S, -250ms"})
   void durationsReadAndPrint(String text, String iso, String shortest) {
     Duration d = new DurationConverter().convert(text);
     assertEquals(Duration.parse(iso), d);
@@ -21,7 +21,7 @@ class ConvertersTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"5", "", "ms", "1.5s", "-1s"})
+  @ValueSource(strings = {"5", "", "ms", "1.5s", "--1s", "-5"})
   void badDurationsAreRefusedWithAnExample(String text) {
     TypeConversionException e = assertThrows(TypeConversionException.class, () -> new DurationConverter().convert(text));
     assertEquals("'" + text + "' is not a duration: write e.g. 500ms, 5s or 2m", e.getMessage());

@@ -10,7 +10,7 @@ public enum KvError {
   OK("OK"),
   /** Get of an absent key; the value is empty. */
   ERR_NO_KEY("ErrNoKey"),
-  /** This server does not lead; try another. Not applied. */
+  /** This server does not lead; try another (the leader it knows of is in {@code leader_address}). Not applied. */
   ERR_WRONG_LEADER("ErrWrongLeader"),
   /** No outcome in time; the command may or may not have applied. Retry with the same ids. */
   ERR_TIMEOUT("ErrTimeout"),
@@ -27,6 +27,11 @@ public enum KvError {
 
   public String wire() {
     return wire;
+  }
+
+  /** {@code ErrWrongLeader}, naming the leader this server knows of ("" for none) in the new field. */
+  public static CommandResponse wrongLeader(String leaderAddress) {
+    return CommandResponse.newBuilder().setErr(ERR_WRONG_LEADER.wire).setLeaderAddress(leaderAddress).build();
   }
 
   /** A reply carrying this error and {@code value} (the value read, or an error's explanation). */

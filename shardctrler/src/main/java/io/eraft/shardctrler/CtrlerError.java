@@ -34,6 +34,11 @@ public enum CtrlerError {
     return EMPTY.clone().setErr(wire).setDetail(detail).build();
   }
 
+  /** {@code ErrWrongLeader} with eRaft's empty config, naming the leader this replica knows of ("" for none). */
+  public static CommandResponse wrongLeader(String leaderAddress) {
+    return EMPTY.clone().setErr(ERR_WRONG_LEADER.wire).setLeaderAddress(leaderAddress).build();
+  }
+
   /** A successful Query's reply. */
   public static CommandResponse config(ShardConfig config) {
     return CommandResponse.newBuilder().setErr(OK.wire).setConfig(ConfigCodec.toProto(config)).build();

@@ -8,6 +8,7 @@ import io.eraft.cli.ExitCode;
 import io.eraft.cli.Json;
 import io.eraft.cli.Logging;
 import io.eraft.cli.OutputFormat;
+import io.eraft.cli.SiblingFlags;
 import io.eraft.cli.StatusTable;
 import io.eraft.cli.Usage;
 import io.eraft.raft.client.ClusterUnavailableException;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Spec;
  * {@code join}, {@code leave}, {@code move}, {@code query}, {@code status} with its output — plus
  * {@code --output json} for scripts. Unlike eRaft, malformed arguments are usage errors (eRaft skips
  * them or reads them as gid 0), a command the controller refuses fails with its reason, and a
- * request gives up after {@code --timeout} instead of retrying forever.
+ * request gives up after {@code --timeout} instead of retrying forever. Any one server's address
+ * will do: the client follows the leader a server names. picocli fills and runs it on one thread.
  */
 @Command(name = "shardctl", sortOptions = false, usageHelpAutoWidth = true,
     subcommands = {ShardCtlCommand.Join.class, ShardCtlCommand.Leave.class, ShardCtlCommand.Move.class,
@@ -50,12 +52,13 @@ import picocli.CommandLine.Spec;
         + " with --output json one JSON document per command.",
         "Exit status: 0 on success; 1 if the controllers did not answer within --timeout or refused the command"
             + " (e.g. a join of a gid that already joined); 2 for a usage error."})
-public final class ShardCtlCommand implements Callable<Integer> {
+public final class ShardCtlCommand implements Callable<Integer>, SiblingFlags {
   @Spec CommandSpec spec;
 
   @Option(names = {"-cluster", "--cluster"}, scope = ScopeType.INHERIT,
       defaultValue = ShardCtrlerCommand.DEFAULT_CLUSTER, paramLabel = "<host:port,...>",
-      description = "The controllers' addresses, comma-separated (default: ${DEFAULT-VALUE}).")
+      description = "The controllers' addresses, comma-separated; any one reachable controller will do, the"
+          + " leader is found from it (default: ${DEFAULT-VALUE}).")
   String cluster;
 
   @Option(names = "--timeout", scope = ScopeType.INHERIT, defaultValue = "5s", converter = DurationConverter.class,
@@ -80,19 +83,27 @@ public final class ShardCtlCommand implements Callable<Integer> {
   }
 
   @Override
+  public List<SiblingFlag> siblingFlags() {
+    return List.of(new SiblingFlag("addrs", "kvclient", "cluster", "the controllers' addresses"));
+  }
+
+  @Override
   public Integer call() {
     throw Usage.error(spec, "a command is required: join, leave, move, query or status");
   }
 
   /**
    * Runs one change on a fresh clerk and prints eRaft's {@code <Op> OK}. A change that timed out
-   * may still be applied, and running it again from a new shardctl (a new client) is not
-   * recognised as a retry, so the failure says how to find out.
+   * after reaching a controller may still be applied, and running it again from a new shardctl (a
+   * new client) is not recognised as a retry, so the failure says how to find out.
    */
   int change(String op, Consumer<CtrlerClerk> command) {
     try (CtrlerClient client = connect()) {
       command.accept(client.newClerk());
     } catch (ClusterUnavailableException e) {
+      if (!e.reachedAnyServer()) {
+        throw e; // no controller took a connection, so none can have applied it
+      }
       throw new CommandFailure(e.getMessage() + "; the " + op.toLowerCase(Locale.ROOT)
           + " may or may not have been applied: check with 'shardctl query' before running it again");
     }
@@ -118,7 +129,7 @@ public final class ShardCtlCommand implements Callable<Integer> {
     }
     out().print(output == OutputFormat.JSON ? StatusTable.json(rows) : StatusTable.render(rows));
     out().flush();
-    StatusTable.requireAnyOnline(rows, timeout, "-cluster");
+    StatusTable.requireAnyOnline(rows, "-cluster");
     return ExitCode.OK;
   }
 

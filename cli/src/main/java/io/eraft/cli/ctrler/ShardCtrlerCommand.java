@@ -5,6 +5,7 @@ import io.eraft.cli.DurationConverter;
 import io.eraft.cli.RaftOptions;
 import io.eraft.cli.ReplicaLauncher;
 import io.eraft.cli.ServerOptions;
+import io.eraft.cli.SiblingFlags;
 import io.eraft.raft.RaftConfig;
 import io.eraft.raft.server.ReplicaServer;
 import io.eraft.shardctrler.server.ConfigStateMachine;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Spec;
         "", "Example (three nodes on one machine):",
         "  shardctrler -id 0 &  shardctrler -id 1 &  shardctrler -id 2 &",
         "  shardctl join 100=127.0.0.1:6001,127.0.0.1:6002,127.0.0.1:6003"})
-public final class ShardCtrlerCommand implements Callable<Integer> {
+public final class ShardCtrlerCommand implements Callable<Integer>, SiblingFlags {
   /** eRaft's default controller addresses, shared by {@code shardctrler} and {@code shardctl}. */
   public static final String DEFAULT_CLUSTER = "127.0.0.1:50051,127.0.0.1:50052,127.0.0.1:50053";
 
@@ -63,6 +64,11 @@ public final class ShardCtrlerCommand implements Callable<Integer> {
 
   public static void main(String[] args) {
     Cli.main(new ShardCtrlerCommand(), args);
+  }
+
+  @Override
+  public List<SiblingFlag> siblingFlags() {
+    return List.of(new SiblingFlag("addrs", "kvserver", "cluster", "the controllers' addresses"));
   }
 
   @Override

@@ -87,10 +87,6 @@ final class KvBench implements Callable<Integer> {
       description = "Distinct keys, chosen uniformly at random (default: ${DEFAULT-VALUE}).")
   int keys;
 
-  @Option(names = "--output", defaultValue = "text", paramLabel = "<format>",
-      description = "text or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat output;
-
   @Override
   public Integer call() throws InterruptedException {
     validate();
@@ -106,7 +102,8 @@ final class KvBench implements Callable<Integer> {
         long cpuBefore = processCpuNanos();
         Result result = checkRefusal(new Run(client, n, keyNames, values, duration, ops).execute());
         long cpuNanos = processCpuNanos() - cpuBefore;
-        spec.commandLine().getOut().print(output == OutputFormat.JSON ? json(n, result, cpuNanos) : text(n, result, cpuNanos));
+        spec.commandLine().getOut().print(parent.output == OutputFormat.JSON ? json(n, result, cpuNanos)
+            : text(n, result, cpuNanos));
         spec.commandLine().getOut().flush();
         failed += result.failed();
         lastFailure = result.failed() > 0 ? result.lastFailure() : lastFailure;

@@ -5,6 +5,8 @@ import io.eraft.cli.ClientFlags;
 import io.eraft.cli.DurationConverter;
 import io.eraft.cli.ExitCode;
 import io.eraft.cli.Logging;
+import io.eraft.cli.OutputFormat;
+import io.eraft.cli.SiblingFlags;
 import io.eraft.cli.StatusTable;
 import io.eraft.kvraft.client.Clerk;
 import io.eraft.kvraft.client.KvClient;
@@ -13,6 +15,7 @@ import io.eraft.raft.client.RetryPolicy;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -30,7 +33,8 @@ import picocli.CommandLine.Spec;
  * with its exact output), the same operations as subcommands ({@code kvclient put K V}), and the
  * load generator {@code kvclient bench}. Unlike eRaft, a request gives up after {@code --timeout}
  * with one line on stderr and a non-zero exit instead of retrying forever, and a bad operation is
- * a usage error.
+ * a usage error. Any one server's address will do: the client follows the leader a server names.
+ * picocli fills and runs it on one thread.
  */
 @Command(name = "kvclient", sortOptions = false, usageHelpAutoWidth = true,
     subcommands = {KvClientCommand.Get.class, KvClientCommand.Put.class, KvClientCommand.Append.class,
@@ -38,21 +42,28 @@ import picocli.CommandLine.Spec;
     description = "Reads and writes a kvraft cluster.%n"
         + "eRaft form: kvclient [-addrs A] -op get|put|append|status [-key K] [-value V]%n"
         + "Flags may be written Go style (-op get, -op=get) or with two dashes (--op get).",
-    footer = {"", "Output: Get(K) -> V | Put(K, V) success | Append(K, V) success | the status table.",
+    footer = {"", "Output: Get(K) -> V | Put(K, V) success | Append(K, V) success | the status table;"
+        + " with --output json one JSON document per command, e.g. {\"op\":\"get\",\"key\":\"K\",\"value\":\"V\","
+        + "\"found\":true} (found is false, and value empty, for a key never written).",
         "A value that starts with '-' goes after '--': kvclient put K -- -V",
         "Exit status: 0 on success; 1 if the cluster did not answer within --timeout or refused the request;"
             + " 2 for a usage error."})
-public final class KvClientCommand implements Callable<Integer> {
+public final class KvClientCommand implements Callable<Integer>, SiblingFlags {
   @Spec CommandSpec spec;
 
   @Option(names = {"-addrs", "--addrs"}, scope = ScopeType.INHERIT, defaultValue = KvServerCommand.DEFAULT_ADDRS,
-      paramLabel = "<host:port,...>", description = "The cluster's servers, comma-separated (default: ${DEFAULT-VALUE}).")
+      paramLabel = "<host:port,...>", description = "The cluster's servers, comma-separated; any one reachable"
+          + " server will do, the leader is found from it (default: ${DEFAULT-VALUE}).")
   String addrs;
 
   @Option(names = "--timeout", scope = ScopeType.INHERIT, defaultValue = "5s", converter = DurationConverter.class,
       paramLabel = "<duration>",
       description = "Give up on a request (all retries included) after this long (default: ${DEFAULT-VALUE}).")
   Duration timeout;
+
+  @Option(names = "--output", scope = ScopeType.INHERIT, defaultValue = "text", paramLabel = "<format>",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
 
   @Option(names = "--log-level", scope = ScopeType.INHERIT, defaultValue = "WARN", paramLabel = "<level>",
       description = "OFF, ERROR, WARN, INFO, DEBUG or TRACE; logs go to stderr (default: ${DEFAULT-VALUE}).")
@@ -77,6 +88,11 @@ public final class KvClientCommand implements Callable<Integer> {
   }
 
   @Override
+  public List<SiblingFlag> siblingFlags() {
+    return List.of(new SiblingFlag("cluster", "shardctl", "addrs", "the servers' addresses"));
+  }
+
+  @Override
   public Integer call() {
     return switch (op) {
       case "get" -> get(required("-key", key));
@@ -96,8 +112,8 @@ public final class KvClientCommand implements Callable<Integer> {
   }
 
   int get(String k) {
-    String v = withClerk(clerk -> clerk.get(k));
-    out().print("Get(" + k + ") -> " + v + "\n");
+    Optional<String> v = withClerk(clerk -> clerk.find(k));
+    out().print(KvReport.get(output, k, v));
     return ExitCode.OK;
   }
 
@@ -109,13 +125,13 @@ public final class KvClientCommand implements Callable<Integer> {
     return update("Append", k, v, clerk -> clerk.append(k, v));
   }
 
-  /** Runs a Put or an Append and prints eRaft's {@code <Op>(K, V) success}. */
+  /** Runs a Put or an Append and prints its success. */
   private int update(String op, String k, String v, Consumer<Clerk> write) {
     withClerk(clerk -> {
       write.accept(clerk);
       return null;
     });
-    out().print(op + "(" + k + ", " + v + ") success\n");
+    out().print(KvReport.update(output, op, k, v));
     return ExitCode.OK;
   }
 
@@ -124,9 +140,9 @@ public final class KvClientCommand implements Callable<Integer> {
     try (KvClient client = connect()) {
       rows = client.status(timeout);
     }
-    out().print(StatusTable.render(rows));
+    out().print(output == OutputFormat.JSON ? StatusTable.json(rows) : StatusTable.render(rows));
     out().flush();
-    StatusTable.requireAnyOnline(rows, timeout, "-addrs");
+    StatusTable.requireAnyOnline(rows, "-addrs");
     return ExitCode.OK;
   }
 
@@ -147,7 +163,8 @@ public final class KvClientCommand implements Callable<Integer> {
     return spec.commandLine().getOut();
   }
 
-  @Command(name = "get", description = "Prints Get(KEY) -> VALUE (an absent key reads as empty).")
+  @Command(name = "get", description = "Prints Get(KEY) -> VALUE (an absent key reads as empty; in JSON,"
+      + " \"found\":false).")
   static final class Get implements Callable<Integer> {
     @ParentCommand KvClientCommand parent;
 

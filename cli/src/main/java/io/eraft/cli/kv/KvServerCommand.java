@@ -6,6 +6,7 @@ import io.eraft.cli.DurationConverter;
 import io.eraft.cli.RaftOptions;
 import io.eraft.cli.ReplicaLauncher;
 import io.eraft.cli.ServerOptions;
+import io.eraft.cli.SiblingFlags;
 import io.eraft.cli.Usage;
 import io.eraft.kvraft.server.KvReplica;
 import io.eraft.kvraft.server.KvServerOptions;
@@ -39,7 +40,7 @@ import picocli.CommandLine.Spec;
         "", "Example (three nodes on one machine):",
         "  kvserver -id 0 &  kvserver -id 1 &  kvserver -id 2 &",
         "  kvclient put greeting hello"})
-public final class KvServerCommand implements Callable<Integer> {
+public final class KvServerCommand implements Callable<Integer>, SiblingFlags {
   /** eRaft's default address list, shared by {@code kvserver} and {@code kvclient}. */
   public static final String DEFAULT_ADDRS = "localhost:5001,localhost:5002,localhost:5003";
 
@@ -74,6 +75,11 @@ public final class KvServerCommand implements Callable<Integer> {
 
   public static void main(String[] args) {
     Cli.main(new KvServerCommand(), args);
+  }
+
+  @Override
+  public List<SiblingFlag> siblingFlags() {
+    return List.of(new SiblingFlag("cluster", "shardctrler", "addrs", "the servers' addresses"));
   }
 
   @Override

@@ -92,10 +92,21 @@ class ShardCtlCommandTest {
           + " (see 'shardctl leave --help')",
       "move 1 | shardctl move: Missing required parameter: 'GID' (see 'shardctl move --help')",
       "query 1 2 | shardctl query: Unmatched argument at index 2: '2' (see 'shardctl query --help')",
-      "--timeout 0s query | shardctl: --timeout must be positive (see 'shardctl --help')",
+      "--timeout 0s query | shardctl: --timeout 0 would give up before asking any server (0 does not mean no limit):"
+          + " give a positive duration such as 5s (see 'shardctl --help')",
+      "join 1=h:1 --timeout 0 | shardctl: --timeout 0 would give up before asking any server (0 does not mean no"
+          + " limit): give a positive duration such as 5s (see 'shardctl --help')",
+      "--timeout -1s status | shardctl: --timeout -1s would give up before asking any server: give a positive"
+          + " duration such as 5s (see 'shardctl --help')",
+      "move 1 2 --timeout -1s | shardctl: --timeout -1s would give up before asking any server: give a positive"
+          + " duration such as 5s (see 'shardctl --help')",
       "--output yaml query | shardctl: Invalid value for option '--output': expected one of [TEXT, JSON]"
           + " (case-insensitive) but was 'yaml' (see 'shardctl --help')",
-      "-cluster nonsense status | shardctl: -cluster: 'nonsense' is not host:port (see 'shardctl --help')"})
+      "-cluster nonsense status | shardctl: -cluster: 'nonsense' is not host:port (see 'shardctl --help')",
+      "-addrs h:1 query | shardctl: -addrs is kvclient's flag: use -cluster for the controllers' addresses"
+          + " (see 'shardctl --help')",
+      "query -addrs=h:1 | shardctl query: -addrs is kvclient's flag: use -cluster for the controllers' addresses"
+          + " (see 'shardctl query --help')"})
   void usageErrorsAreOneLineAndExitTwo(String args, String line) {
     assertEquals(ExitCode.USAGE, run(args == null ? new String[0] : args.split(" ")));
     assertEquals(line + System.lineSeparator(), err.toString());

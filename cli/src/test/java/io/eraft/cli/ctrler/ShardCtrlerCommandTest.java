@@ -53,7 +53,11 @@ class ShardCtrlerCommandTest {
       "--execute-timeout 0s | shardctrler: --execute-timeout must be positive, got 0ms (see 'shardctrler --help')",
       "--election-timeout 150ms | shardctrler: --election-timeout 150ms must be at least twice --heartbeat-interval"
           + " 100ms (see 'shardctrler --help')",
-      "-addrs h:1 | shardctrler: Unknown options: '-addrs', 'h:1' (see 'shardctrler --help')"})
+      "-addrs h:1 | shardctrler: -addrs is kvserver's flag: use -cluster for the controllers' addresses"
+          + " (see 'shardctrler --help')",
+      "--addrs=h:1 | shardctrler: -addrs is kvserver's flag: use -cluster for the controllers' addresses"
+          + " (see 'shardctrler --help')",
+      "-x 1 | shardctrler: Unknown options: '-x', '1' (see 'shardctrler --help')"})
   void usageErrorsAreOneLineExitTwoAndTouchNoData(String args, String line) {
     Path data = dir.resolve("data");
     String[] argv = (args + " -db " + data).split(" ");

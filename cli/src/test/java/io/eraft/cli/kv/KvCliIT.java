@@ -86,6 +86,24 @@ class KvCliIT {
     }
     assertRead(addrs, "never-written", "", true);
 
+    // Given only a follower, kvclient finds the leader the follower names.
+    String follower = addresses.get(3 - leader - newLeader);
+    put(follower, "via-follower", "found the leader", true, written);
+    assertRead(follower, "via-follower", "found the leader", false);
+
+    // --output json: an absent key is found:false with an empty value, as eRaft reads it as empty.
+    assertEquals("{\"op\":\"get\",\"key\":\"key1\",\"value\":\"value 1\",\"found\":true}\n",
+        kvclient(addrs, "--output", "json", "get", "key1").stdout());
+    assertEquals("{\"op\":\"get\",\"key\":\"never-written\",\"value\":\"\",\"found\":false}\n",
+        kvclient(addrs, "get", "never-written", "--output", "json").stdout());
+    assertEquals("{\"op\":\"put\",\"key\":\"k-json\",\"ok\":true}\n",
+        kvclient(addrs, "--output", "json", "put", "k-json", "v").stdout());
+    written.put("k-json", "v");
+    String statusJson = kvclient(addrs, "--output", "json", "status").stdout();
+    assertTrue(statusJson.startsWith("[{\"id\":0,") && statusJson.endsWith("}]\n")
+        && statusJson.contains("\"role\":\"Offline\",\"online\":false,\"error\":\"connection refused\"")
+        && statusJson.contains("\"role\":\"Leader\",\"online\":true,"), statusJson);
+
     // The killed node restarts from what it had fsynced and catches up.
     Binaries.Server restarted = startServer(leader, addrs);
     restarted.awaitStdout("Server " + leader + " starting at " + addresses.get(leader) + "\n");
@@ -166,16 +184,21 @@ class KvCliIT {
   }
 
   @Test
-  void unreachableClusterFailsPromptlyWithOneLine() throws Exception {
+  void unreachableClusterFailsAtItsDeadlineWithOneLine() throws Exception {
     String nobody = "127.0.0.1:" + FreePorts.pick();
-    Binaries.Result r = binaries.run("kvclient", "--timeout", "1s", "-addrs", nobody, "put", "k", "v");
+    Binaries.Result r = binaries.run("kvclient", "--timeout", "2s", "-addrs", nobody, "put", "k", "v");
     assertEquals(ExitCode.FAILURE, r.exit(), r.toString());
     assertEquals(1, r.stderrLines().size(), r.toString());
-    String line = r.stderrLines().get(0);
-    assertTrue(line.startsWith("kvclient: no server gave a usable answer within ") && line.contains("; tried " + nobody
-        + " ("), r.toString());
+    // On a starved machine a new JVM's first attempt may time out while its connection is still
+    // being made; the line then rightly cannot rule out that the request arrived.
+    String refused = nobody + " (connection refused)";
+    assertTrue(List.of("kvclient: could not connect to any server (retried for 2s): " + refused,
+        "kvclient: no server gave a usable answer within 2s; tried " + refused).contains(r.stderrLines().get(0)),
+        r.toString());
     assertEquals("", r.stdout());
-    // Liveness guard (a JVM start plus the 1 s budget), not a speed test: it must not hang.
+    // It retries until its deadline (a cluster that is starting refuses connections for a moment)
+    // and no longer: the upper bound is a liveness guard (a JVM start plus the 2 s budget).
+    assertTrue(r.took().compareTo(Duration.ofSeconds(2)) >= 0, r.toString());
     assertTrue(r.took().compareTo(Duration.ofSeconds(30)) < 0, r.toString());
   }
 
@@ -213,6 +236,16 @@ class KvCliIT {
         : binaries.run("kvclient", "get", key, "-addrs", addrs, "--timeout", REQUEST_TIMEOUT);
     assertEquals(ExitCode.OK, r.exit(), r.toString());
     assertEquals("Get(" + key + ") -> " + value + "\n", r.stdout(), r.toString());
+  }
+
+  /** Runs kvclient against {@code addrs} with the generous timeout; it must succeed with nothing on stderr. */
+  private Binaries.Result kvclient(String addrs, String... args) throws Exception {
+    List<String> argv = new ArrayList<>(List.of("-addrs", addrs, "--timeout", REQUEST_TIMEOUT));
+    argv.addAll(List.of(args));
+    Binaries.Result r = binaries.run("kvclient", argv.toArray(String[]::new));
+    assertEquals(ExitCode.OK, r.exit(), r.toString());
+    assertEquals("", r.stderr(), r.toString());
+    return r;
   }
 
   private StatusPoller status(String addrs) {

@@ -66,7 +66,9 @@ class KvServerCommandTest {
           + " 100ms (see 'kvserver --help')",
       "--heartbeat-interval 5 | kvserver: Invalid value for option '--heartbeat-interval': '5' is not a duration:"
           + " write e.g. 500ms, 5s or 2m (see 'kvserver --help')",
-      "-db | kvserver: Missing required parameter for option '--db' (<dir>) (see 'kvserver --help')"})
+      "-db | kvserver: Missing required parameter for option '--db' (<dir>) (see 'kvserver --help')",
+      "-cluster h:1 | kvserver: -cluster is shardctrler's flag: use -addrs for the servers' addresses"
+          + " (see 'kvserver --help')"})
   void usageErrorsAreOneLineExitTwoAndTouchNoData(String args, String line) {
     Path data = dir.resolve("data");
     String[] argv = args.split(" ");

@@ -8,6 +8,7 @@ import io.eraft.raft.client.ClientSession;
 import io.eraft.raft.client.ClusterUnavailableException;
 import io.eraft.raft.client.RequestRefusedException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -36,6 +37,11 @@ public final class Clerk {
     return ClientSession.await(getAsync(key, client.deadline()));
   }
 
+  /** The value of {@code key}, or empty if the cluster answered {@code ErrNoKey} (never written). */
+  public Optional<String> find(String key) {
+    return ClientSession.await(findAsync(key, client.deadline()));
+  }
+
   public void put(String key, String value) {
     ClientSession.await(putAsync(key, value, client.deadline()));
   }
@@ -45,7 +51,12 @@ public final class Clerk {
   }
 
   public CompletableFuture<String> getAsync(String key, Duration deadline) {
-    return send(Op.GET, key, "", deadline);
+    return send(Op.GET, key, "", deadline).thenApply(CommandResponse::getValue);
+  }
+
+  public CompletableFuture<Optional<String>> findAsync(String key, Duration deadline) {
+    return send(Op.GET, key, "", deadline).thenApply(reply -> KvError.ERR_NO_KEY.wire().equals(reply.getErr())
+        ? Optional.empty() : Optional.of(reply.getValue()));
   }
 
   public CompletableFuture<Void> putAsync(String key, String value, Duration deadline) {
@@ -56,7 +67,8 @@ public final class Clerk {
     return send(Op.APPEND, key, value, deadline).thenApply(v -> null);
   }
 
-  private CompletableFuture<String> send(Op op, String key, String value, Duration deadline) {
+  /** The reply to one command: OK, or ErrNoKey for a Get; any other answer fails the future. */
+  private CompletableFuture<CommandResponse> send(Op op, String key, String value, Duration deadline) {
     return session.submit(deadline, (commandId, deadlineNanos) -> {
       CommandRequest request = CommandRequest.newBuilder()
           .setOp(op)
@@ -65,15 +77,15 @@ public final class Clerk {
           .setClientId(session.clientId())
           .setCommandId(commandId)
           .build();
-      return client.caller().call((endpoint, timeout) -> endpoint.command(request, timeout), KvClient::retryReason,
+      return client.caller().call((endpoint, timeout) -> endpoint.command(request, timeout), KvClient::retry,
           deadlineNanos, deadline);
-    }).thenApply(Clerk::valueOf);
+    }).thenApply(Clerk::checked);
   }
 
-  private static String valueOf(CommandResponse reply) {
+  private static CommandResponse checked(CommandResponse reply) {
     String err = reply.getErr();
     if (KvError.OK.wire().equals(err) || KvError.ERR_NO_KEY.wire().equals(err)) {
-      return reply.getValue();
+      return reply;
     }
     throw new RequestRefusedException(err, reply.getValue());
   }

@@ -6,6 +6,7 @@ import io.eraft.proto.kvraftpb.CommandRequest;
 import io.eraft.proto.kvraftpb.CommandResponse;
 import io.eraft.raft.client.GroupClient;
 import io.eraft.raft.client.GroupEndpoint;
+import io.eraft.raft.client.Retry;
 import io.eraft.raft.client.RetryPolicy;
 import java.time.Duration;
 import java.util.List;
@@ -35,9 +36,12 @@ public final class KvClient extends GroupClient<CommandRequest, CommandResponse>
     return new Clerk(this);
   }
 
-  /** Why a reply means "ask another server", or null if it is the answer. */
-  static String retryReason(CommandResponse reply) {
+  /** Why a reply means "ask another server" and which, or null if it is the answer. */
+  static Retry retry(CommandResponse reply) {
     String err = reply.getErr();
-    return KvError.ERR_WRONG_LEADER.wire().equals(err) || KvError.ERR_TIMEOUT.wire().equals(err) ? err : null;
+    if (KvError.ERR_WRONG_LEADER.wire().equals(err)) {
+      return Retry.toLeader(err, reply.getLeaderAddress());
+    }
+    return KvError.ERR_TIMEOUT.wire().equals(err) ? Retry.because(err) : null;
   }
 }

@@ -19,7 +19,7 @@ public final class KvReplica {
       KvServerOptions options, MeterRegistry registry) throws IOException {
     return ReplicaServer.start("kvraft", config, addresses, transportOptions(options), registry, KvStateMachine::new,
         (node, machine) -> {
-          KvServer server = new KvServer(node, machine, options);
+          KvServer server = new KvServer(node, machine, options, addresses);
           return List.of(KvService.GRPC.bind(server::command, server::status));
         });
   }

@@ -5,8 +5,10 @@ import io.eraft.proto.kvraftpb.CommandRequest;
 import io.eraft.proto.kvraftpb.CommandResponse;
 import io.eraft.proto.kvraftpb.Op;
 import io.eraft.raft.RaftNode;
+import io.eraft.raft.server.GroupAddresses;
 import io.eraft.raft.server.ReplicaStatus;
 import io.eraft.raft.server.RequestFailure;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -14,18 +16,28 @@ import java.util.concurrent.TimeUnit;
  * One KV replica's request path (eRaft's {@code KVServer.Command}), independent of the wire: Put
  * and Append go through the Raft log, answered from the duplicate table when they are retries of
  * applied commands; Get is linearizable through ReadIndex and never touches the log. Every request
- * is answered exactly once, with eRaft's error strings and within the execute timeout. Never
- * blocks; futures complete on Raft's apply thread or a timer thread.
+ * is answered exactly once, with eRaft's error strings and within the execute timeout; an
+ * {@code ErrWrongLeader} names the leader this replica knows of. Never blocks; futures complete on
+ * Raft's apply thread or a timer thread. Thread-safe.
  */
 public final class KvServer {
   private final RaftNode<CommandResponse> node;
   private final KvStateMachine machine;
   private final KvServerOptions options;
+  private final List<String> addresses;
 
+  /** A replica whose {@code ErrWrongLeader} names no leader (its group's addresses are unknown here). */
   public KvServer(RaftNode<CommandResponse> node, KvStateMachine machine, KvServerOptions options) {
+    this(node, machine, options, List.of());
+  }
+
+  /** @param addresses every replica's {@code host:port}, by id, to name the leader to clients */
+  public KvServer(RaftNode<CommandResponse> node, KvStateMachine machine, KvServerOptions options,
+      List<String> addresses) {
     this.node = node;
     this.machine = machine;
     this.options = options;
+    this.addresses = List.copyOf(addresses);
   }
 
   public CompletableFuture<CommandResponse> command(CommandRequest request) {
@@ -40,7 +52,7 @@ public final class KvServer {
       outcome = CompletableFuture.failedFuture(e);
     }
     return outcome.orTimeout(options.executeTimeout().toNanos(), TimeUnit.NANOSECONDS)
-        .exceptionally(KvServer::failureReply);
+        .exceptionally(this::failureReply);
   }
 
   private CompletableFuture<CommandResponse> get(String key) {
@@ -80,9 +92,9 @@ public final class KvServer {
   }
 
   /** eRaft answers every failure with one of its error strings, never with a gRPC error. */
-  private static CommandResponse failureReply(Throwable error) {
+  private CommandResponse failureReply(Throwable error) {
     return switch (RequestFailure.of(error)) {
-      case WRONG_LEADER -> KvError.ERR_WRONG_LEADER.reply("");
+      case WRONG_LEADER -> KvError.wrongLeader(GroupAddresses.leader(node.status(), addresses));
       case TIMEOUT -> KvError.ERR_TIMEOUT.reply("");
     };
   }

@@ -6,7 +6,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * How a client reaches one server of a Raft group: gRPC in production ({@code GroupService}), a
- * simulated link in tests.
+ * simulated link in tests. Implementations are thread-safe and never block; their futures
+ * complete on a network thread.
  *
  * @param <Q> the service's command request
  * @param <P> the service's command reply

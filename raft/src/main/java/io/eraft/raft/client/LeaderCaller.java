@@ -5,29 +5,31 @@ import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
  * Sends requests to whichever server of a replicated group currently leads (eRaft's Clerk loop,
  * with a deadline): starts at the server that answered last, and on a transport error, a timeout
- * or a reply that says "not me" moves to the next server and tries again with the same request,
- * pausing briefly between servers and longer (doubling, randomized) after a round in which every
- * server failed. The request is retried unchanged, so the service must deduplicate it. Errors that
- * every server would repeat (a request too large for the channel, malformed, or for a service the
- * server lacks) fail the call at once.
+ * or a reply that says "not me" moves on and tries again with the same request — to the leader
+ * the reply named, if any, else to the next server — pausing briefly between servers and longer
+ * (doubling, randomized) after a round in which every server failed. A named leader missing from
+ * the configured servers is added for the rest of this caller's life, so a client given a single
+ * server of the group still reaches its leader. The request is retried unchanged, so the service
+ * must deduplicate it. Errors that every server would repeat (a request too large for the channel,
+ * malformed, or for a service the server lacks) fail the call at once.
  *
  * <p>Never blocks: everything runs on the shared scheduler and the endpoints' callback threads.
- * Thread-safe; the leader hint is shared by all calls.
+ * Thread-safe; the leader hint and the list of servers are shared by all calls.
  *
  * @param <E> how one server is reached (a gRPC stub, or a simulated link in tests)
  */
@@ -43,45 +45,85 @@ public final class LeaderCaller<E> {
       Status.Code.INVALID_ARGUMENT, Status.Code.UNIMPLEMENTED, Status.Code.PERMISSION_DENIED,
       Status.Code.UNAUTHENTICATED);
 
+  /**
+   * Named leaders come from the group's own address lists, so a handful of additions is all a
+   * healthy group ever causes; the bound only stops a misbehaving server from making the client
+   * open connections without end.
+   */
+  private static final int MAX_ADDED_SERVERS = 16;
+
   private static final ScheduledExecutorService SHARED_SCHEDULER = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "eraft-client-retry");
     t.setDaemon(true);
     return t;
   });
 
-  private final List<E> endpoints;
-  private final List<String> addresses;
+  /** The servers in the order configured, then those added; only ever appended to, so positions stay valid. */
+  private record Servers<E>(List<E> endpoints, List<String> addresses) {
+    int indexOf(String address) {
+      return addresses.indexOf(address);
+    }
+
+    Servers<E> plus(E endpoint, String address) {
+      List<E> moreEndpoints = new ArrayList<>(endpoints);
+      moreEndpoints.add(endpoint);
+      List<String> moreAddresses = new ArrayList<>(addresses);
+      moreAddresses.add(address);
+      return new Servers<>(List.copyOf(moreEndpoints), List.copyOf(moreAddresses));
+    }
+  }
+
+  private final Function<String, ? extends E> connect;
+  private final int maxServers;
   private final RetryPolicy policy;
   private final ScheduledExecutorService scheduler;
+  private volatile Servers<E> servers; // replaced only under this
   /** Where new calls start: the server that answered last. */
   private final AtomicInteger leader = new AtomicInteger();
 
   /**
+   * A caller that only ever calls the given servers: a named leader that is not among them is
+   * ignored (the next server is tried instead).
+   *
    * @param endpoints one per server, in the group's order
    * @param addresses what to call each server in errors, same order
    */
   public LeaderCaller(List<E> endpoints, List<String> addresses, RetryPolicy policy) {
-    this(endpoints, addresses, policy, SHARED_SCHEDULER);
+    this(endpoints, addresses, null, policy, SHARED_SCHEDULER);
   }
 
-  LeaderCaller(List<E> endpoints, List<String> addresses, RetryPolicy policy, ScheduledExecutorService scheduler) {
+  /**
+   * A caller that adds a named leader missing from {@code addresses} as a new server.
+   *
+   * @param connect makes the endpoint of a new server from its address; called at most once per
+   *     address, on the thread that read the reply naming it, and must not block
+   */
+  public LeaderCaller(List<E> endpoints, List<String> addresses, Function<String, ? extends E> connect,
+      RetryPolicy policy) {
+    this(endpoints, addresses, connect, policy, SHARED_SCHEDULER);
+  }
+
+  LeaderCaller(List<E> endpoints, List<String> addresses, Function<String, ? extends E> connect, RetryPolicy policy,
+      ScheduledExecutorService scheduler) {
     if (endpoints.isEmpty() || endpoints.size() != addresses.size()) {
       throw new IllegalArgumentException("need one address per endpoint and at least one endpoint");
     }
-    this.endpoints = List.copyOf(endpoints);
-    this.addresses = List.copyOf(addresses);
+    this.servers = new Servers<>(List.copyOf(endpoints), List.copyOf(addresses));
+    this.connect = connect;
+    this.maxServers = endpoints.size() + MAX_ADDED_SERVERS;
     this.policy = policy;
     this.scheduler = scheduler;
   }
 
   /**
-   * Tries servers until one gives a reply for which {@code retryReason} returns null, or the
-   * deadline passes: then fails with {@link ClusterUnavailableException}.
+   * Tries servers until one gives a reply for which {@code retry} returns null, or the deadline
+   * passes: then fails with {@link ClusterUnavailableException}. A request a server refuses as
+   * one every server would refuse fails at once with {@link RequestRefusedException}.
    *
-   * @param retryReason why a reply does not count (e.g. "ErrWrongLeader"), or null if it does
+   * @param retry why a reply does not count (e.g. "ErrWrongLeader") and where to go next, or null if it does
    */
-  public <T> CompletableFuture<T> call(Attempt<E, T> attempt, Function<T, String> retryReason, Duration deadline) {
-    return call(attempt, retryReason, System.nanoTime() + deadline.toNanos(), deadline);
+  public <T> CompletableFuture<T> call(Attempt<E, T> attempt, Function<T, Retry> retry, Duration deadline) {
+    return call(attempt, retry, System.nanoTime() + deadline.toNanos(), deadline);
   }
 
   /**
@@ -89,39 +131,60 @@ public final class LeaderCaller<E> {
    * request was queued): {@code deadlineNanos} on {@link System#nanoTime}'s clock, and the
    * {@code budget} it was computed from, for the error message.
    */
-  public <T> CompletableFuture<T> call(Attempt<E, T> attempt, Function<T, String> retryReason, long deadlineNanos,
+  public <T> CompletableFuture<T> call(Attempt<E, T> attempt, Function<T, Retry> retry, long deadlineNanos,
       Duration budget) {
-    Call<T> call = new Call<>(attempt, retryReason, deadlineNanos, budget);
+    Call<T> call = new Call<>(attempt, retry, deadlineNanos, budget);
     call.next(leader.get());
     return call.result;
   }
 
-  /** The index of the server believed to lead. */
+  /** The position of the server believed to lead. */
   public int leaderHint() {
     return leader.get();
   }
 
+  /** Every server's endpoint: the configured ones in order, then those added since. */
   public List<E> endpoints() {
-    return endpoints;
+    return servers.endpoints();
   }
 
+  /** Every server's address, in the order of {@link #endpoints()}. */
   public List<String> addresses() {
-    return addresses;
+    return servers.addresses();
+  }
+
+  /** The position of the server at {@code address}, added if it is new and may be; -1 if it may not. */
+  private int positionOf(String address) {
+    int known = servers.indexOf(address);
+    if (known >= 0 || connect == null) {
+      return known;
+    }
+    synchronized (this) {
+      Servers<E> current = servers;
+      known = current.indexOf(address);
+      if (known >= 0 || current.addresses().size() >= maxServers) {
+        return known;
+      }
+      servers = current.plus(connect.apply(address), address);
+      return current.addresses().size();
+    }
   }
 
   private final class Call<T> {
     final CompletableFuture<T> result = new CompletableFuture<>();
     final Attempt<E, T> attempt;
-    final Function<T, String> retryReason;
+    final Function<T, Retry> retry;
     final long deadlineNanos;
     final Duration deadline;
-    final String[] lastAnswers = new String[endpoints.size()];
+    /** Each server's last answer, by position. Attempts run one at a time, each after the last settled. */
+    final Map<Integer, String> lastAnswers = new HashMap<>();
+    boolean connectedOnce;
     int failuresInRound;
     int failedRounds;
 
-    Call(Attempt<E, T> attempt, Function<T, String> retryReason, long deadlineNanos, Duration deadline) {
+    Call(Attempt<E, T> attempt, Function<T, Retry> retry, long deadlineNanos, Duration deadline) {
       this.attempt = attempt;
-      this.retryReason = retryReason;
+      this.retry = retry;
       this.deadlineNanos = deadlineNanos;
       this.deadline = deadline;
     }
@@ -129,46 +192,60 @@ public final class LeaderCaller<E> {
     void next(int server) {
       long remaining = deadlineNanos - System.nanoTime();
       if (remaining <= 0) {
-        result.completeExceptionally(new ClusterUnavailableException(describeFailure()));
+        result.completeExceptionally(unavailable());
         return;
       }
       Duration timeout = Duration.ofNanos(Math.min(remaining, policy.attemptTimeout().toNanos()));
       CompletableFuture<T> sent;
       try {
-        sent = attempt.send(endpoints.get(server), timeout);
+        sent = attempt.send(servers.endpoints().get(server), timeout);
       } catch (RuntimeException e) {
         sent = CompletableFuture.failedFuture(e);
       }
       sent.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((reply, error) -> {
         try {
-          settle(server, reply, error);
+          settle(server, timeout, reply, error);
         } catch (RuntimeException e) {
           result.completeExceptionally(e); // never leave the caller (and a Clerk's queue) waiting
         }
       });
     }
 
-    private void settle(int server, T reply, Throwable error) {
+    private void settle(int server, Duration timeout, T reply, Throwable error) {
       if (error != null && isFinal(error)) {
-        result.completeExceptionally(unwrap(error));
+        Status refused = ((StatusRuntimeException) AttemptFailure.unwrap(error)).getStatus();
+        String description = refused.getDescription() == null ? "" : refused.getDescription() + " ";
+        result.completeExceptionally(new RequestRefusedException(refused.getCode().name(),
+            description + "(from " + servers.addresses().get(server) + ")"));
         return;
       }
-      String reason = error != null ? describe(error) : retryReason.apply(reply);
-      if (reason == null) {
+      if (error != null) {
+        AttemptFailure failure = AttemptFailure.of(error, timeout);
+        connectedOnce |= failure.connected();
+        lastAnswers.put(server, failure.text());
+        retryAfterPause(server, -1);
+        return;
+      }
+      connectedOnce = true;
+      Retry again = retry.apply(reply);
+      if (again == null) {
         leader.set(server);
         result.complete(reply);
-      } else {
-        lastAnswers[server] = reason;
-        retryAfterPause(server);
+        return;
       }
+      lastAnswers.put(server, again.reason());
+      int named = again.namesLeader() ? positionOf(again.leaderAddress()) : -1;
+      retryAfterPause(server, named == server ? -1 : named);
     }
 
-    private void retryAfterPause(int failed) {
-      int nextServer = (failed + 1) % endpoints.size();
+    /** @param named the position of the leader the failed server named, or -1 */
+    private void retryAfterPause(int failed, int named) {
+      int size = servers.addresses().size();
+      int nextServer = named >= 0 ? named : (failed + 1) % size;
       // Other calls may have found the leader meanwhile; only move the hint off a server that failed.
       leader.compareAndSet(failed, nextServer);
       long pauseNanos = policy.retryPause().toNanos();
-      if (++failuresInRound >= endpoints.size()) {
+      if (++failuresInRound >= size) {
         failuresInRound = 0;
         failedRounds++;
         long ceiling = Math.min(policy.maxRoundPause().toNanos(), pauseNanos << Math.min(failedRounds, 20));
@@ -178,12 +255,20 @@ public final class LeaderCaller<E> {
       scheduler.schedule(() -> next(nextServer), Math.max(0, Math.min(pauseNanos, remaining)), TimeUnit.NANOSECONDS);
     }
 
-    private String describeFailure() {
+    /** Every server once, with its last answer. */
+    private ClusterUnavailableException unavailable() {
+      List<String> addresses = servers.addresses();
       List<String> tried = new ArrayList<>();
-      for (int i = 0; i < endpoints.size(); i++) {
-        tried.add(addresses.get(i) + " (" + (lastAnswers[i] == null ? "not reached" : lastAnswers[i]) + ")");
+      for (int i = 0; i < addresses.size(); i++) {
+        tried.add(addresses.get(i) + " (" + lastAnswers.getOrDefault(i, "not reached") + ")");
       }
-      return "no server gave a usable answer within " + format(deadline) + "; tried " + String.join(", ", tried);
+      String answers = String.join(", ", tried);
+      String format = AttemptFailure.format(deadline);
+      return connectedOnce
+          ? new ClusterUnavailableException("no server gave a usable answer within " + format + "; tried " + answers,
+              true)
+          : new ClusterUnavailableException("could not connect to any server (retried for " + format + "): "
+              + answers, false);
     }
   }
 
@@ -192,28 +277,7 @@ public final class LeaderCaller<E> {
    * the channel, malformed, a service the server does not have). Retrying them only hides them.
    */
   private static boolean isFinal(Throwable error) {
-    return unwrap(error) instanceof StatusRuntimeException status && FINAL_CODES.contains(status.getStatus().getCode());
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-  }
-
-  private static String describe(Throwable error) {
-    Throwable cause = unwrap(error);
-    if (cause instanceof TimeoutException) {
-      return "timed out";
-    }
-    String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    Throwable root = cause;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    // gRPC says "UNAVAILABLE: io exception"; the root cause says "Connection refused".
-    return root == cause || root.getMessage() == null ? message : message + " (" + root.getMessage() + ")";
-  }
-
-  private static String format(Duration d) {
-    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    return AttemptFailure.unwrap(error) instanceof StatusRuntimeException status
+        && FINAL_CODES.contains(status.getStatus().getCode());
   }
 }

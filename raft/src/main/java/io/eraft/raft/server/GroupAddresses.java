@@ -1,5 +1,6 @@
 package io.eraft.raft.server;
 
+import io.eraft.raft.RaftStatus;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -7,7 +8,8 @@ import java.util.Set;
 
 /**
  * The comma-separated {@code host:port} list that names a Raft group's servers in eRaft's CLIs
- * ({@code -addrs}, {@code -cluster}); a server's id is its position in the list.
+ * ({@code -addrs}, {@code -cluster}); a server's id is its position in the list. Stateless;
+ * any thread may call it.
  */
 public final class GroupAddresses {
   private GroupAddresses() {}
@@ -42,6 +44,18 @@ public final class GroupAddresses {
       addresses.add(address);
     }
     return List.copyOf(addresses);
+  }
+
+  /**
+   * The address a replica gives a client it cannot serve: its leader's, per {@code status}, from
+   * the group's {@code addresses}; "" if it knows no leader, leads itself, or has no list.
+   */
+  public static String leader(RaftStatus status, List<String> addresses) {
+    long leader = status.leaderId();
+    if (!status.hasLeader() || leader == status.id() || leader >= addresses.size()) {
+      return "";
+    }
+    return addresses.get((int) leader);
   }
 
   /** The host part of {@code host:port}. */

@@ -6,9 +6,11 @@ import io.eraft.raft.client.GroupEndpoint;
 import io.grpc.BindableService;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
+import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import java.time.Duration;
@@ -80,18 +82,31 @@ public final class GroupService<Q, P> {
   }
 
   /** One server over {@code channel}, called asynchronously (no thread waits for an answer). */
-  public GroupEndpoint<Q, P> endpoint(Channel channel) {
+  public GroupEndpoint<Q, P> endpoint(ManagedChannel channel) {
     return new GroupEndpoint<>() {
       @Override
       public CompletableFuture<P> command(Q request, Duration timeout) {
-        return unary(channel, command, request, timeout);
+        return redialOnFailure(channel, unary(channel, command, request, timeout));
       }
 
       @Override
       public CompletableFuture<ReplicaStatus> status(Duration timeout) {
-        return status.call(channel, timeout);
+        return redialOnFailure(channel, status.call(channel, timeout));
       }
     };
+  }
+
+  /**
+   * After a failed connection gRPC fails every call at once, without dialling, for its reconnect
+   * backoff (1 s, growing by 1.6 up to 2 min), so a server that has come back would stay
+   * unreachable for most of a 5 s deadline. Clients already pace their retries; dial again now.
+   */
+  private static <T> CompletableFuture<T> redialOnFailure(ManagedChannel channel, CompletableFuture<T> call) {
+    return call.whenComplete((reply, error) -> {
+      if (error != null && Status.fromThrowable(error).getCode() == Status.Code.UNAVAILABLE) {
+        channel.resetConnectBackoff();
+      }
+    });
   }
 
   private static <A, B> CompletableFuture<B> unary(Channel channel, MethodDescriptor<A, B> method, A request,

@@ -61,7 +61,7 @@ public final class CtrlerClerk {
     return session.submit(deadline, (commandId, deadlineNanos) -> {
       CommandRequest stamped = request.setClientId(session.clientId()).setCommandId(commandId).build();
       return client.caller().call((endpoint, timeout) -> endpoint.command(stamped, timeout),
-          CtrlerClient::retryReason, deadlineNanos, deadline);
+          CtrlerClient::retry, deadlineNanos, deadline);
     }).thenApply(CtrlerClerk::checked);
   }
 

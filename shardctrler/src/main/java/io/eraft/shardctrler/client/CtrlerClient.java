@@ -4,6 +4,7 @@ import io.eraft.proto.shardctrlerpb.CommandRequest;
 import io.eraft.proto.shardctrlerpb.CommandResponse;
 import io.eraft.raft.client.GroupClient;
 import io.eraft.raft.client.GroupEndpoint;
+import io.eraft.raft.client.Retry;
 import io.eraft.raft.client.RetryPolicy;
 import io.eraft.shardctrler.CtrlerError;
 import io.eraft.shardctrler.CtrlerService;
@@ -32,9 +33,12 @@ public final class CtrlerClient extends GroupClient<CommandRequest, CommandRespo
     return new CtrlerClerk(this);
   }
 
-  /** Why a reply means "ask another replica", or null if it is the answer. */
-  static String retryReason(CommandResponse reply) {
+  /** Why a reply means "ask another replica" and which, or null if it is the answer. */
+  static Retry retry(CommandResponse reply) {
     String err = reply.getErr();
-    return CtrlerError.ERR_WRONG_LEADER.wire().equals(err) || CtrlerError.ERR_TIMEOUT.wire().equals(err) ? err : null;
+    if (CtrlerError.ERR_WRONG_LEADER.wire().equals(err)) {
+      return Retry.toLeader(err, reply.getLeaderAddress());
+    }
+    return CtrlerError.ERR_TIMEOUT.wire().equals(err) ? Retry.because(err) : null;
   }
 }

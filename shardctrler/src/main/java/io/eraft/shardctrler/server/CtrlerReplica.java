@@ -21,7 +21,7 @@ public final class CtrlerReplica {
       Duration executeTimeout, MeterRegistry registry) throws IOException {
     return ReplicaServer.start("shardctrler", config, addresses, GrpcTransportOptions.DEFAULTS, registry, ConfigStateMachine::new,
         (node, machine) -> {
-          CtrlerServer server = new CtrlerServer(node, machine, executeTimeout);
+          CtrlerServer server = new CtrlerServer(node, machine, executeTimeout, addresses);
           return List.of(CtrlerService.GRPC.bind(server::command, server::status));
         });
   }

@@ -4,11 +4,13 @@ import io.eraft.proto.shardctrlerpb.CommandRequest;
 import io.eraft.proto.shardctrlerpb.CommandResponse;
 import io.eraft.proto.shardctrlerpb.Op;
 import io.eraft.raft.RaftNode;
+import io.eraft.raft.server.GroupAddresses;
 import io.eraft.raft.server.ReplicaStatus;
 import io.eraft.raft.server.RequestFailure;
 import io.eraft.shardctrler.CtrlerError;
 import io.eraft.shardctrler.config.ConfigCommands;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -17,17 +19,27 @@ import java.util.concurrent.TimeUnit;
  * the log, so the ShardKV groups' polling costs no disk (eRaft logs every Query, ERAFT-SPEC §9 item
  * 11). Join, Leave and Move are checked against the latest config after a ReadIndex (so the check
  * sees every committed change) and proposed only if valid; the state machine checks again when
- * applying, which settles two concurrent commands that were each valid alone. Never blocks.
+ * applying, which settles two concurrent commands that were each valid alone. An
+ * {@code ErrWrongLeader} names the leader this replica knows of. Never blocks; thread-safe.
  */
 public final class CtrlerServer {
   private final RaftNode<CommandResponse> node;
   private final ConfigStateMachine machine;
   private final Duration executeTimeout;
+  private final List<String> addresses;
 
+  /** A replica whose {@code ErrWrongLeader} names no leader (its group's addresses are unknown here). */
   public CtrlerServer(RaftNode<CommandResponse> node, ConfigStateMachine machine, Duration executeTimeout) {
+    this(node, machine, executeTimeout, List.of());
+  }
+
+  /** @param addresses every replica's {@code host:port}, by id, to name the leader to clients */
+  public CtrlerServer(RaftNode<CommandResponse> node, ConfigStateMachine machine, Duration executeTimeout,
+      List<String> addresses) {
     this.node = node;
     this.machine = machine;
     this.executeTimeout = executeTimeout;
+    this.addresses = List.copyOf(addresses);
   }
 
   public CompletableFuture<CommandResponse> command(CommandRequest request) {
@@ -37,7 +49,7 @@ public final class CtrlerServer {
     } catch (RuntimeException e) {
       outcome = CompletableFuture.failedFuture(e);
     }
-    return outcome.orTimeout(executeTimeout.toNanos(), TimeUnit.NANOSECONDS).exceptionally(CtrlerServer::failureReply);
+    return outcome.orTimeout(executeTimeout.toNanos(), TimeUnit.NANOSECONDS).exceptionally(this::failureReply);
   }
 
   private CompletableFuture<CommandResponse> query(long num) {
@@ -62,9 +74,9 @@ public final class CtrlerServer {
     });
   }
 
-  private static CommandResponse failureReply(Throwable error) {
+  private CommandResponse failureReply(Throwable error) {
     return switch (RequestFailure.of(error)) {
-      case WRONG_LEADER -> CtrlerError.ERR_WRONG_LEADER.reply("");
+      case WRONG_LEADER -> CtrlerError.wrongLeader(GroupAddresses.leader(node.status(), addresses));
       case TIMEOUT -> CtrlerError.ERR_TIMEOUT.reply("");
     };
   }

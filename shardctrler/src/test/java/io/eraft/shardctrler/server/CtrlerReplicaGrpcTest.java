@@ -136,6 +136,24 @@ class CtrlerReplicaGrpcTest {
     }
   }
 
+  @Test
+  void aFollowerNamesTheLeaderAndAClerkGivenOnlyThatFollowerReachesIt() throws InterruptedException {
+    int leader = cluster.leader();
+    int follower = (leader + 1) % N;
+    LocalRaftCluster.awaitCondition(() -> cluster.replica(follower).node().status().leaderId() == leader);
+    CommandResponse refused = ShardCtrlerServiceGrpc.newBlockingStub(channels.get(follower)).command(query(-1).build());
+    assertEquals("ErrWrongLeader", refused.getErr());
+    assertEquals(cluster.addresses().get(leader), refused.getLeaderAddress());
+    try (CtrlerClient client = CtrlerClient.connect(List.of(cluster.addresses().get(follower)), RetryPolicy.DEFAULT,
+        Duration.ofSeconds(30))) {
+      CtrlerClerk clerk = client.newClerk();
+      clerk.join(Map.of(1, List.of("a:1")));
+      assertEquals(1, clerk.query(-1).num());
+      assertEquals(List.of(cluster.addresses().get(follower), cluster.addresses().get(leader)),
+          client.caller().addresses());
+    }
+  }
+
   /** eRaft re-executes commands at restart and renumbers configs (ERAFT-SPEC §9.1 item 1). */
   @Test
   void aWholeClusterRestartKeepsTheNumbering() throws InterruptedException, IOException {
