@@ -163,23 +163,31 @@ class KvCliIT {
   }
 
   @Test
-  void lockedDataDirectoryFailsWithOneLineAndLeavesTheDataAlone() throws Exception {
+  void dataDirectoryOfAnotherNodeFailsWithOneLineNamingBothAndLeavesTheDataAlone() throws Exception {
     Path data = dir.resolve("shared-db");
     String first = "127.0.0.1:" + FreePorts.pick();
     Binaries.Server owner = binaries.startServer("kvserver", "-addrs", first, "-db", data.toString(),
         "--heartbeat-interval", "50ms", "--election-timeout", "300ms");
     owner.awaitStdout("Server 0 starting at " + first + "\n");
     put(first, "kept", "safe", true, new LinkedHashMap<>());
+    String identity = Files.readString(data.resolve("IDENTITY"));
 
     String second = "127.0.0.1:" + FreePorts.pick();
     Binaries.Result r = binaries.run("kvserver", "-addrs", second, "-db", data.toString());
     assertEquals(ExitCode.FAILURE, r.exit(), r.toString());
-    assertEquals(1, r.stderrLines().size(), r.toString());
-    String line = r.stderrLines().get(0);
-    assertTrue(line.startsWith("kvserver: ") && line.contains(data.toString())
-        && line.endsWith("is in use by another process (LOCK held): stop the other node or choose another data"
-            + " directory"), line);
+    assertEquals(List.of("kvserver: data directory " + data + " belongs to kvraft node 0 (of " + first + "), not to"
+        + " kvraft node 0 (of " + second + "): start that node on it, or give this one its own directory"),
+        r.stderrLines(), r.toString());
 
+    owner.kill(); // stopped, the directory still belongs to its node: a shard controller refuses it too
+    r = binaries.run("shardctrler", "-cluster", first, "-db", data.toString());
+    assertEquals(ExitCode.FAILURE, r.exit(), r.toString());
+    assertTrue(r.stderrLines().get(0).contains("belongs to kvraft node 0"), r.toString());
+    assertEquals(identity, Files.readString(data.resolve("IDENTITY")));
+
+    Binaries.Server restarted = binaries.startServer("kvserver", "-addrs", first, "-db", data.toString(),
+        "--heartbeat-interval", "50ms", "--election-timeout", "300ms");
+    restarted.awaitStdout("Server 0 starting at " + first + "\n");
     assertRead(first, "kept", "safe", false);
   }
 
