@@ -54,8 +54,6 @@ final class Leader extends RoleState {
   private final RaftLog log;
   private final Map<Long, Progress> progress = new LinkedHashMap<>();
   private final Map<Long, Restoration> restorations = new HashMap<>();
-  /** Per follower, the highest ReadIndex round it acknowledged in an answer that was not recovering. */
-  private final Map<Long, Long> voterAckedRound = new HashMap<>();
   private final ReadIndexQueue reads;
   private int heartbeatElapsed;
   private boolean committedInTerm;
@@ -265,7 +263,7 @@ final class Leader extends RoleState {
         }
       }
       if (m.readRound() <= reads.sentRound()) {
-        voterAckedRound.merge(m.from(), m.readRound(), Math::max);
+        pr.voterAcknowledgedRound(m.readRound());
       }
       return;
     }
@@ -294,7 +292,7 @@ final class Leader extends RoleState {
   /** Whether a majority of nodes acknowledged {@code round} in answers that were not recovering. */
   private boolean confirmedWithoutRecovering(long round) {
     long acked = progress.keySet().stream()
-        .filter(peer -> peer == core.id() ? reads.sentRound() >= round : voterAckedRound.getOrDefault(peer, 0L) >= round)
+        .filter(peer -> peer == core.id() ? reads.sentRound() >= round : progress.get(peer).voterAckedRound() >= round)
         .count();
     return acked >= Quorum.majority(progress.size());
   }

@@ -26,6 +26,8 @@ final class Progress {
   /** Heartbeat intervals that began while the last probe was unanswered. */
   private int probeWaitedBeats;
   private boolean recentActive;
+  /** The highest ReadIndex round the follower acknowledged in an answer that was not recovering. */
+  private long voterAckedRound;
   /**
    * Rejections in a row of indexes this follower had acknowledged. One alone is usually a stale
    * answer overtaken by later ones; several in a row mean it no longer holds them.
@@ -61,6 +63,14 @@ final class Progress {
 
   void setRecentActive(boolean active) {
     recentActive = active;
+  }
+
+  long voterAckedRound() {
+    return voterAckedRound;
+  }
+
+  void voterAcknowledgedRound(long round) {
+    voterAckedRound = Math.max(voterAckedRound, round);
   }
 
   void becomeProbe() {
