@@ -3,7 +3,8 @@
 #   ERAFT_JAR           the jar's base name (kvserver, kvclient, ...)
 #   ERAFT_JVM_DEFAULTS  JVM flags used unless JAVA_OPTS is set
 # Users may set JAVA_OPTS (replaces the defaults) and JAVA (the java binary; else
-# $JAVA_HOME/bin/java, else java on PATH).
+# $JAVA_HOME/bin/java, else java on PATH), and ERAFT_CDS=off (run without the class-data sharing
+# archive). ERAFT_CDS_TRAIN=<file> is for cli/bin/lib/cds-archives.bash: record the classes loaded.
 cli_dir=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
 jar="$cli_dir/target/$ERAFT_JAR.jar"
 if [[ ! -f $jar ]]; then
@@ -16,6 +17,19 @@ if ! command -v "$java_bin" >/dev/null 2>&1; then
   echo "$ERAFT_JAR: no java found ('$java_bin'); install Java 17 or set JAVA_HOME" >&2
   exit 1
 fi
+# Class-data sharing: `mvn package` leaves in target/cds/ an archive of this jar's classes, already
+# parsed and verified, which about halves start-up (cli/bin/lib/cds-archives.bash). It is used only
+# with the java that made it and while it is newer than the jar; the JVM checks it again and quietly
+# runs without it if it does not match (-Xshare:auto). JVM warnings go to stderr, never into the
+# command's output. These flags come before JAVA_OPTS, which can override them.
+cds_flags=()
+archive=$cli_dir/target/cds/$ERAFT_JAR.jsa
+if [[ -n ${ERAFT_CDS_TRAIN:-} ]]; then
+  cds_flags=(-XX:DumpLoadedClassList="$ERAFT_CDS_TRAIN")
+elif [[ ${ERAFT_CDS:-on} != off && $archive -nt $jar && -f $cli_dir/target/cds/java ]] &&
+  [[ $(<"$cli_dir/target/cds/java") == "$(readlink -f "$(command -v "$java_bin")")" ]]; then
+  cds_flags=(-XX:SharedArchiveFile="$archive" -Xshare:auto -Xlog:disable -Xlog:all=warning:stderr)
+fi
 # JAVA_OPTS is a list of flags, split on spaces like the defaults.
 # shellcheck disable=SC2086
-exec "$java_bin" ${JAVA_OPTS-$ERAFT_JVM_DEFAULTS} -jar "$jar" "$@"
+exec "$java_bin" ${cds_flags[@]+"${cds_flags[@]}"} ${JAVA_OPTS-$ERAFT_JVM_DEFAULTS} -jar "$jar" "$@"
