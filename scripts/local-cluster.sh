@@ -38,12 +38,15 @@ use() {
   IFS=, read -r -a addr_list <<<"$addrs"
 }
 
-# The PID in node-<i>.pid if that process is still our server (a recycled PID is not).
+# The PID in node-<i>.pid if that process is still our server (a recycled PID is not; a killed one,
+# gone or a zombie with an empty command line, is not either).
 running_pid() {
   local pid_file=$dir/node-$1.pid pid cmdline
   [[ -f $pid_file ]] || return 1
   pid=$(<"$pid_file")
-  cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  # stderr first: a process gone since the test above must not make the shell complain.
+  cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
   # The launcher (bin/<server>) until it execs java, then java -jar <server>.jar; both name the data dir.
   [[ $cmdline == *$server*" -db $dir/node-$1 "* ]] && echo "$pid"
 }
