@@ -1,11 +1,15 @@
-# Sourced by the launchers in cli/bin: runs cli/target/$ERAFT_JAR.jar with java, from any
-# directory and through symlinks or PATH (the jar is found from this file's real path).
+# Sourced by the launchers in cli/bin, by its real path: runs cli/target/$ERAFT_JAR.jar with java,
+# from any directory and through symlinks or PATH (the jar is found from this file's real path).
 #   ERAFT_JAR           the jar's base name (kvserver, kvclient, ...)
 #   ERAFT_JVM_DEFAULTS  JVM flags used unless JAVA_OPTS is set
 # Users may set JAVA_OPTS (replaces the defaults) and JAVA (the java binary; else
 # $JAVA_HOME/bin/java, else java on PATH), and ERAFT_CDS=off (run without the class-data sharing
 # archive). ERAFT_CDS_TRAIN=<file> is for cli/bin/lib/cds-archives.bash: record the classes loaded.
-cli_dir=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
+# String operations, not processes: a one-shot client pays for every fork.
+cli_dir=${BASH_SOURCE[0]%/bin/lib/*}
+if [[ $cli_dir == "${BASH_SOURCE[0]}" || $cli_dir != /* ]]; then
+  cli_dir=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
+fi
 jar="$cli_dir/target/$ERAFT_JAR.jar"
 if [[ ! -f $jar ]]; then
   echo "$ERAFT_JAR: $jar is not built; build it with: (cd $(dirname "$cli_dir") && mvn -B -q package -DskipTests -pl cli -am)" >&2
@@ -26,9 +30,12 @@ cds_flags=()
 archive=$cli_dir/target/cds/$ERAFT_JAR.jsa
 if [[ -n ${ERAFT_CDS_TRAIN:-} ]]; then
   cds_flags=(-XX:DumpLoadedClassList="$ERAFT_CDS_TRAIN")
-elif [[ ${ERAFT_CDS:-on} != off && $archive -nt $jar && -f $cli_dir/target/cds/java ]] &&
-  [[ $(<"$cli_dir/target/cds/java") == "$(readlink -f "$(command -v "$java_bin")")" ]]; then
-  cds_flags=(-XX:SharedArchiveFile="$archive" -Xshare:auto -Xlog:disable -Xlog:all=warning:stderr)
+elif [[ ${ERAFT_CDS:-on} != off && $archive -nt $jar && -f $cli_dir/target/cds/java ]]; then
+  read -r cds_java <"$cli_dir/target/cds/java" || true
+  # -ef: the same file once symlinks (/usr/bin/java -> /etc/alternatives/...) are followed.
+  if [[ $(command -v "$java_bin") -ef ${cds_java:-} ]]; then
+    cds_flags=(-XX:SharedArchiveFile="$archive" -Xshare:auto -Xlog:disable -Xlog:all=warning:stderr)
+  fi
 fi
 # JAVA_OPTS is a list of flags, split on spaces like the defaults.
 # shellcheck disable=SC2086
