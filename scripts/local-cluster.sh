@@ -5,7 +5,13 @@
 #   scripts/local-cluster.sh status [kv|ctrler|all]   the servers' PIDs and their status table
 #   scripts/local-cluster.sh stop   [kv|ctrler|all]   stop them (SIGTERM, then SIGKILL after 15 s); data is kept
 #   scripts/local-cluster.sh clean  [kv|ctrler|all]   stop them and delete their data and logs
-# The component defaults to all.
+#   scripts/local-cluster.sh restart kv|ctrler N       stop node N if it runs (as stop does), start it again
+#                                                      with the flags, data and log file it had, and wait
+#                                                      until it serves
+#   scripts/local-cluster.sh kill    kv|ctrler N       kill -9 node N (a crash, for fault drills); data is kept
+# The component defaults to all. N is a node's id, its position in the addresses (0, 1, 2).
+# Each node's files, in <ERAFT_CLUSTER_DIR>/<kv|ctrler>/: node-N/ (data), node-N.log (its log; a restart
+# appends), node-N.out (its ready line), node-N.pid, node-N.args (its flags, which restart reuses).
 # Environment:
 #   ERAFT_CLUSTER_DIR        data, logs and PID files, one subdirectory per component
 #                            (default: <repo>/data/local-cluster)
@@ -15,6 +21,7 @@
 #                            127.0.0.1:50051,127.0.0.1:50052,127.0.0.1:50053, which shardctl uses by default)
 #   ERAFT_KVSERVER_FLAGS     more kvserver flags, e.g. "--election-timeout 500ms"
 #   ERAFT_SHARDCTRLER_FLAGS  more shardctrler flags
+# Give every command on one cluster the same environment (status, restart... find the nodes by it).
 # Needs the jars: (cd <repo> && mvn -B -q package -DskipTests -pl cli -am)
 set -euo pipefail
 repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -38,12 +45,15 @@ use() {
   IFS=, read -r -a addr_list <<<"$addrs"
 }
 
-# The PID in node-<i>.pid if that process is still our server (a recycled PID is not).
+# The PID in node-<i>.pid if that process is still our server (a recycled PID is not; a killed one,
+# gone or a zombie with an empty command line, is not either).
 running_pid() {
   local pid_file=$dir/node-$1.pid pid cmdline
   [[ -f $pid_file ]] || return 1
   pid=$(<"$pid_file")
-  cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  # stderr first: a process gone since the test above must not make the shell complain.
+  cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
   # The launcher (bin/<server>) until it execs java, then java -jar <server>.jar; both name the data dir.
   [[ $cmdline == *$server*" -db $dir/node-$1 "* ]] && echo "$pid"
 }
@@ -82,6 +92,92 @@ await_leader() {
   return 1
 }
 
+# Records node $1's server flags (the rest of the arguments) in node-<i>.args, one per line.
+save_args() {
+  local i=$1
+  shift
+  printf '%s\n' "$@" >"$dir/node-$i.args"
+}
+
+# Starts node $1 in the background with the flags in node-<i>.args; its log is new ($2 = new) or
+# appended to ($2 = append, after a line saying so).
+launch_node() {
+  local i=$1 args=() arg
+  while IFS= read -r arg; do
+    args+=("$arg")
+  done <"$dir/node-$i.args"
+  if [[ $2 == append ]]; then
+    echo "--- $(date '+%F %T') local-cluster.sh restarts $server $i" >>"$dir/node-$i.log"
+  else
+    : >"$dir/node-$i.log"
+  fi
+  nohup "$bin/$server" "${args[@]}" >"$dir/node-$i.out" 2>>"$dir/node-$i.log" </dev/null &
+  echo $! >"$dir/node-$i.pid"
+}
+
+# Waits until node $1 prints its ready line (it serves), 60 s at most; says so, or why not.
+await_node() {
+  local i=$1
+  for _ in $(seq 600); do
+    if grep -q "^$ready $i " "$dir/node-$i.out" 2>/dev/null; then
+      echo "$server $i (pid $(<"$dir/node-$i.pid")) serving at ${addr_list[$i]}"
+      return 0
+    fi
+    if ! running_pid "$i" >/dev/null; then
+      echo "$server $i failed to start; the end of $dir/node-$i.log:" >&2
+      tail -n 5 "$dir/node-$i.log" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+  echo "$server $i (pid $(<"$dir/node-$i.pid")) did not serve within 60 s; see $dir/node-$i.log" >&2
+  return 1
+}
+
+# Checks that node $1 of the selected component is one this script started; exits 2 if not.
+require_node() {
+  if [[ ! $1 =~ ^[0-9]+$ ]] || ((10#$1 >= ${#addr_list[@]})); then
+    echo "no $server node '$1': use an id from 0 to $((${#addr_list[@]} - 1))" >&2
+    exit 2
+  fi
+  local i=$((10#$1))
+  if [[ ! -f $dir/node-$i.args ]]; then
+    if [[ ! -d $dir/node-$i ]]; then
+      echo "$server $i was never started here ($dir); run '$0 start' first" >&2
+      exit 2
+    fi
+    # Started before node-<i>.args existed: the flags start would give it now.
+    # shellcheck disable=SC2086  # flags is a list of flags
+    save_args "$i" -id "$i" "$addr_flag" "$addrs" -db "$dir/node-$i" $flags
+  fi
+}
+
+restart_node() {
+  stop_node "$1"
+  launch_node "$1" append
+  await_node "$1" || exit 1
+}
+
+kill_node() {
+  local i=$1 pid
+  if ! pid=$(running_pid "$i"); then
+    echo "$server $i is not running" >&2
+    exit 1
+  fi
+  kill -KILL "$pid" 2>/dev/null || true
+  # Gone once its command line is (an exited process not yet reaped has an empty one).
+  for _ in $(seq 100); do
+    running_pid "$i" >/dev/null || break
+    sleep 0.1
+  done
+  if running_pid "$i" >/dev/null; then
+    echo "$server $i (pid $pid) is still there 10 s after SIGKILL" >&2
+    exit 1
+  fi
+  rm -f "$dir/node-$i.pid"
+  echo "killed $server $i (pid $pid) with SIGKILL; data kept ('$0 restart $component $i' starts it again)"
+}
+
 start() {
   if [[ ! -f $repo/cli/target/$server.jar || ! -f $repo/cli/target/$client.jar ]]; then
     echo "the $server/$client jars are not built; build them with: (cd $repo && mvn -B -q package -DskipTests -pl cli -am)" >&2
@@ -90,28 +186,20 @@ start() {
   mkdir -p "$dir"
   for i in "${!addr_list[@]}"; do
     if pid=$(running_pid "$i"); then
-      echo "$server $i is already running (pid $pid); run '$0 stop' first" >&2
+      echo "$server $i is already running (pid $pid); run '$0 stop' first ('restart' restarts one node)" >&2
       exit 1
     fi
   done
   for i in "${!addr_list[@]}"; do
     # shellcheck disable=SC2086  # flags is a list of flags
-    nohup "$bin/$server" -id "$i" "$addr_flag" "$addrs" -db "$dir/node-$i" $flags \
-      >"$dir/node-$i.out" 2>"$dir/node-$i.log" </dev/null &
-    echo $! >"$dir/node-$i.pid"
+    save_args "$i" -id "$i" "$addr_flag" "$addrs" -db "$dir/node-$i" $flags
+    launch_node "$i" new
   done
   for i in "${!addr_list[@]}"; do
-    for _ in $(seq 600); do
-      grep -q "^$ready $i " "$dir/node-$i.out" 2>/dev/null && break
-      if ! running_pid "$i" >/dev/null; then
-        echo "$server $i failed to start:" >&2
-        tail -n 5 "$dir/node-$i.log" >&2
-        stop_all >/dev/null
-        exit 1
-      fi
-      sleep 0.1
-    done
-    echo "$server $i (pid $(<"$dir/node-$i.pid")) serving at ${addr_list[$i]}"
+    if ! await_node "$i"; then
+      stop_all >/dev/null
+      exit 1
+    fi
   done
   if ! await_leader; then
     echo "no $server leader was elected within 60 s; see the logs in $dir/node-*.log" >&2
@@ -155,7 +243,26 @@ usage_hint() {
   echo "Remove with: $0 clean"
 }
 
+usage() {
+  echo "usage: $0 start|status|stop|clean [kv|ctrler|all]  or  $0 restart|kill kv|ctrler N" >&2
+  exit 2
+}
+
 action=${1:-}
+if [[ $action == restart || $action == kill ]]; then
+  [[ $# -eq 3 ]] || usage
+  component=$2
+  case $component in
+    kv | ctrler) use "$component" ;;
+    *)
+      echo "unknown component '$component': use kv or ctrler" >&2
+      exit 2
+      ;;
+  esac
+  require_node "$3"
+  "${action}_node" "$((10#$3))"
+  exit 0
+fi
 case ${2:-all} in
   kv | ctrler) components=("$2") ;;
   all) components=(kv ctrler) ;;
@@ -187,8 +294,5 @@ case $action in
     done
     [[ $action != clean ]] || rmdir "$root" 2>/dev/null || true
     ;;
-  *)
-    echo "usage: $0 start|status|stop|clean [kv|ctrler|all]" >&2
-    exit 2
-    ;;
+  *) usage ;;
 esac
