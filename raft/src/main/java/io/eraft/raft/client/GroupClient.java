@@ -25,6 +25,8 @@ public abstract class GroupClient<Q, P> implements AutoCloseable {
   private static final int MAX_REPLY_BYTES = Integer.MAX_VALUE;
 
   private final GroupService<Q, P> service;
+  /** The threads of the channels this client owns; null when it owns none. */
+  private final ClientEventLoops eventLoops;
   private final LeaderCaller<GroupEndpoint<Q, P>> caller;
   private final Duration deadline;
   private final List<ManagedChannel> channels = new ArrayList<>(); // guarded by this
@@ -34,6 +36,7 @@ public abstract class GroupClient<Q, P> implements AutoCloseable {
   protected GroupClient(List<? extends GroupEndpoint<Q, P>> endpoints, List<String> addresses, RetryPolicy policy,
       Duration deadline) {
     this.service = null;
+    this.eventLoops = null;
     this.caller = new LeaderCaller<>(List.copyOf(endpoints), addresses, policy);
     this.deadline = deadline;
   }
@@ -44,6 +47,7 @@ public abstract class GroupClient<Q, P> implements AutoCloseable {
    */
   protected GroupClient(GroupService<Q, P> service, List<String> addresses, RetryPolicy policy, Duration deadline) {
     this.service = service;
+    this.eventLoops = new ClientEventLoops();
     this.caller = new LeaderCaller<>(addresses.stream().map(this::connect).toList(), addresses, this::connect,
         policy);
     this.deadline = deadline;
@@ -51,7 +55,7 @@ public abstract class GroupClient<Q, P> implements AutoCloseable {
 
   /** A new channel's endpoint; after {@link #close()} the channel is shut at once, so calls on it fail. */
   private GroupEndpoint<Q, P> connect(String address) {
-    ManagedChannel channel = NettyChannelBuilder.forTarget(address)
+    ManagedChannel channel = eventLoops.use(NettyChannelBuilder.forTarget(address))
         .usePlaintext()
         .maxInboundMessageSize(MAX_REPLY_BYTES)
         // Answers complete futures only, which never blocks: run them on the network thread
@@ -111,12 +115,15 @@ public abstract class GroupClient<Q, P> implements AutoCloseable {
       open = List.copyOf(channels);
     }
     open.forEach(ManagedChannel::shutdownNow);
-    for (ManagedChannel channel : open) {
-      try {
+    try {
+      for (ManagedChannel channel : open) {
         channel.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      if (eventLoops != null) {
+        eventLoops.close();
       }
     }
   }
