@@ -2,7 +2,6 @@ package io.eraft.raft.core;
 
 import com.google.protobuf.ByteString;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,48 +11,12 @@ import java.util.Map;
  * the commit index, answers ReadIndex requests and, with CheckQuorum, steps down when cut off from
  * a majority; and restores followers that lost their state.
  *
- * <p><b>Restoring a follower that lost its state.</b> Such a follower answers with {@code
- * recovering} set. The leader then forgets all it knew of that follower's log and records a
- * {@link Restoration}: the end of its own log, which holds every entry the follower could once have
- * helped commit (this leader holds every committed entry), and a ReadIndex round started now. It
- * restores the follower (a {@code restoreIndex} on its AppendEntries: the target, which the follower
- * checks its log matches, so a follower that lost its disk again in between is not restored) once
- * both hold:
- *
- * <ul>
- *   <li>the follower acknowledged the log through that end, so it holds every committed entry it
- *       ever acknowledged;
- *   <li>a majority not counting any recovering follower acknowledged the round in this term. A term
- *       in which the follower's lost vote could have helped elect a leader was recorded by a
- *       majority including the follower, so by one of this majority, which would have refused a
- *       leader of an older term: every such term is at most this one. The follower counts its vote
- *       in this term as given to this leader, so it never votes twice in one term.
- * </ul>
- *
- * Until then the follower neither votes nor campaigns. Its acknowledgements still count toward
- * commits, ReadIndex rounds and CheckQuorum: since it cannot vote, any majority that elects a later
- * leader overlaps the rest of every such quorum, and the restoration target covers whatever they
- * helped commit. That holds even for a late answer of its earlier self, which can also only lead
- * to a restoration the follower refuses (it checks that its own log matches through the target)
- * and to a rejection of an index it "acknowledged", on which the leader forgets it again — as it
- * does when a recovering follower loses its disk once more.
+ * <p>A follower that lost its state is restored as {@link Restorations} describes.
  */
 final class Leader extends RoleState {
-  /** A follower being restored after it lost its state. */
-  private static final class Restoration {
-    final long target;
-    final long round;
-    boolean sent;
-
-    Restoration(long target, long round) {
-      this.target = target;
-      this.round = round;
-    }
-  }
-
   private final RaftLog log;
   private final Map<Long, Progress> progress = new LinkedHashMap<>();
-  private final Map<Long, Restoration> restorations = new HashMap<>();
+  private final Restorations restorations;
   private final ReadIndexQueue reads;
   private int heartbeatElapsed;
   private boolean committedInTerm;
@@ -73,6 +36,7 @@ final class Leader extends RoleState {
     self().becomeReplicate();
     self().setRecentActive(true);
     this.reads = new ReadIndexQueue(core.id(), core.peers());
+    this.restorations = new Restorations(core);
   }
 
   /** Appends the no-op of thesis §6.4, which commits the entries of earlier terms. */
@@ -198,7 +162,7 @@ final class Leader extends RoleState {
 
   private void handleAppendResponse(AppendEntriesResponse m) {
     Progress pr = progress.get(m.from());
-    trackRecovery(m, pr);
+    restorations.track(m, pr, log.lastIndex(), reads);
     pr.setRecentActive(true);
     confirmReads(m.from(), m.readRound());
     if (!m.success()) {
@@ -247,54 +211,11 @@ final class Leader extends RoleState {
     // else a stale rejection: a later message already moved this follower on
   }
 
-  /**
-   * Tracks whether {@code m}'s sender lost its state (see the class comment). An answer without
-   * {@code recovering} ends a restoration: the follower was restored, or the answer is its earlier
-   * self's (then its next answer starts the restoration again).
-   */
-  private void trackRecovery(AppendEntriesResponse m, Progress pr) {
-    Restoration r = restorations.get(m.from());
-    if (!m.recovering()) {
-      if (r != null) {
-        restorations.remove(m.from());
-        if (r.sent) {
-          core.logger().info("node {} (leader, term {}): follower {} is a voter again (log through {})", core.id(),
-              core.term(), m.from(), pr.match());
-        }
-      }
-      if (m.readRound() <= reads.sentRound()) {
-        pr.voterAcknowledgedRound(m.readRound());
-      }
-      return;
-    }
-    if (r == null || (!m.success() && m.index() <= pr.match())) {
-      // Probing resumes right after the index this answer is about, so its hint applies.
-      pr.forgetLostState(m.index() + 1);
-      r = new Restoration(log.lastIndex(), reads.requestRound());
-      restorations.put(m.from(), r);
-      core.logger().warn("node {} (leader, term {}): follower {} lost its state; it counts as holding nothing "
-          + "it acknowledged before, and will vote again once it holds the log through {}", core.id(),
-          core.term(), m.from(), r.target);
-    }
-  }
-
-  /** Restores every recovering follower whose conditions (class comment) now hold. */
+  /** Restores every recovering follower whose conditions (see {@link Restorations}) now hold. */
   private void maybeRestore() {
-    for (Map.Entry<Long, Restoration> e : restorations.entrySet()) {
-      Restoration r = e.getValue();
-      if (!r.sent && progress.get(e.getKey()).match() >= r.target && confirmedWithoutRecovering(r.round)) {
-        r.sent = true;
-        sendAppend(e.getKey(), true);
-      }
+    for (long peer : restorations.due(progress, reads.sentRound())) {
+      sendAppend(peer, true);
     }
-  }
-
-  /** Whether a majority of nodes acknowledged {@code round} in answers that were not recovering. */
-  private boolean confirmedWithoutRecovering(long round) {
-    long acked = progress.keySet().stream()
-        .filter(peer -> peer == core.id() ? reads.sentRound() >= round : progress.get(peer).voterAckedRound() >= round)
-        .count();
-    return acked >= Quorum.majority(progress.size());
   }
 
   private void handleSnapshotResponse(InstallSnapshotResponse m) {
@@ -362,7 +283,7 @@ final class Leader extends RoleState {
       bytes += e.sizeBytes();
     }
     core.send(new AppendEntries(core.id(), peer, core.term(), prevIndex, prevTerm, entries, log.committed(),
-        reads.sentRound(), restoreIndex(peer), 0));
+        reads.sentRound(), restorations.restoreIndex(peer), 0));
     pr.sentEntries(prevIndex + entries.size(), bytes, !entries.isEmpty());
     return !entries.isEmpty();
   }
@@ -391,13 +312,8 @@ final class Leader extends RoleState {
         matchTerm = 0;
       }
       core.send(new AppendEntries(core.id(), peer, core.term(), match, matchTerm, List.of(),
-          Math.min(match, log.committed()), reads.sentRound(), restoreIndex(peer), 0));
+          Math.min(match, log.committed()), reads.sentRound(), restorations.restoreIndex(peer), 0));
     }
-  }
-
-  private long restoreIndex(long peer) {
-    Restoration r = restorations.get(peer);
-    return r != null && r.sent ? r.target : 0;
   }
 
   private boolean quorumActive() {

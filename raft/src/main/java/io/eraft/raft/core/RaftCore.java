@@ -506,37 +506,13 @@ public final class RaftCore {
     }
   }
 
-  /** AppendEntries from the current leader (figure 2, receiver implementation). */
-  void handleAppendEntries(AppendEntries m) {
-    long matched;
-    if (m.prevLogIndex() < log.committed()) {
-      // Everything through our commit index already matches the leader's log.
-      matched = log.committed();
-    } else {
-      matched = log.maybeAppend(m.prevLogIndex(), m.prevLogTerm(), m.leaderCommit(), m.entries());
-    }
-    if (matched >= 0) {
-      if (standing == Standing.RECOVERING && m.restoreIndex() > 0 && matched >= m.restoreIndex()) {
-        restoreVoter(m.from());
-      }
-      sendAfterPersist(new AppendEntriesResponse(id, m.from(), term, true, matched, 0, 0, m.readRound(),
-          isRecovering(), m.callId()));
-      return;
-    }
-    long hintIndex = log.lastIndexWithTermAtMost(Math.min(m.prevLogIndex(), log.lastIndex()), m.prevLogTerm());
-    logger.debug("node {} rejects append at {}/{} from {}; hint {}/{}", id, m.prevLogIndex(), m.prevLogTerm(),
-        m.from(), hintIndex, log.term(hintIndex));
-    sendAfterPersist(new AppendEntriesResponse(id, m.from(), term, false, m.prevLogIndex(), hintIndex,
-        log.term(hintIndex), m.readRound(), isRecovering(), m.callId()));
-  }
-
   /**
    * The leader of this term found that we hold everything we could once have helped commit, and
-   * that no term we could have voted in is still to come (see {@code Leader}). Counting our vote in
-   * this term as given to it keeps us from voting again in a term our earlier self may have voted
-   * in; the leader has won this term anyway.
+   * that no term we could have voted in is still to come (see {@link Restorations}). Counting our
+   * vote in this term as given to it keeps us from voting again in a term our earlier self may have
+   * voted in; the leader has won this term anyway.
    */
-  private void restoreVoter(long leader) {
+  void restoreVoter(long leader) {
     standing = Standing.VOTER;
     if (votedFor == HardState.NO_VOTE) {
       votedFor = leader;
@@ -545,25 +521,8 @@ public final class RaftCore {
         log.lastIndex());
   }
 
-  private boolean isRecovering() {
+  boolean isRecovering() {
     return standing == Standing.RECOVERING;
-  }
-
-  /** A fully received snapshot from the current leader. */
-  void handleInstallSnapshot(InstallSnapshot m) {
-    SnapshotMeta meta = m.meta();
-    long match;
-    if (meta.index() <= log.committed()) {
-      match = log.committed();
-    } else if (log.matchTerm(meta.index(), meta.term())) {
-      log.commitTo(meta.index()); // we hold that entry already: just fast-forward the commit
-      match = meta.index();
-    } else {
-      logger.info("node {} installing snapshot at {}/{} from {}", id, meta.index(), meta.term(), m.from());
-      log.restore(meta);
-      match = meta.index();
-    }
-    sendAfterPersist(new InstallSnapshotResponse(id, m.from(), term, match, m.callId()));
   }
 
   private HardState hardState() {

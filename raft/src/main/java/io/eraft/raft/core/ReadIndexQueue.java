@@ -57,11 +57,6 @@ final class ReadIndexQueue {
     return sentRound + 1;
   }
 
-  /** The highest round {@code peer} acknowledged (this node: the last one it started). */
-  long ackedRound(long peer) {
-    return ackedRound.getOrDefault(peer, 0L);
-  }
-
   boolean hasUnsentRound() {
     return roundRequested;
   }
