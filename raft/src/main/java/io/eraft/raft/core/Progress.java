@@ -18,6 +18,8 @@ package io.eraft.raft.core;
 final class Progress {
   enum State { PROBE, REPLICATE, SNAPSHOT }
 
+  private static final int REJECTIONS_BEFORE_WARNING = 3;
+
   private long match;
   private long next;
   private State state = State.PROBE;
@@ -33,7 +35,6 @@ final class Progress {
    * answer overtaken by later ones; several in a row mean it no longer holds them.
    */
   private int rejectionsBelowMatch;
-  private static final int REJECTIONS_BEFORE_WARNING = 3;
   private final Inflights inflights;
 
   Progress(long next, Inflights inflights) {
