@@ -340,15 +340,26 @@ public class SimServiceCluster<R, M extends LevelDbStateMachine<R>, S> implement
     return raftNetwork.rpcTotal();
   }
 
-  private static void await(BooleanSupplier condition, String what) {
+  /** Waits for {@code condition}; on timeout the failure lists every replica's Raft status. */
+  private void await(BooleanSupplier condition, String what) {
     try {
       LocalRaftCluster.awaitCondition(condition);
     } catch (AssertionError e) {
-      throw new AssertionError("gave up waiting for " + what + ": " + e.getMessage(), e);
+      throw new AssertionError("gave up waiting for " + what + ": " + e.getMessage() + "; replicas: "
+          + replicaStatuses(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for " + what, e);
     }
+  }
+
+  private String replicaStatuses() {
+    List<String> rows = new ArrayList<>();
+    for (int i = 0; i < replicas.size(); i++) {
+      SimReplica<R, M, S> r = replicas.get(i);
+      rows.add(i + "=" + (r.running() ? r.status() : "down"));
+    }
+    return String.join(", ", rows);
   }
 
   @Override
