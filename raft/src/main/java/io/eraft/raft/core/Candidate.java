@@ -6,11 +6,17 @@ import java.util.Map;
 /**
  * Campaigning for {@code voteTerm}. A pre-candidate (thesis §9.6) asks whether it would win without
  * incrementing its term; only a won PreVote round starts a real election.
+ *
+ * <p>Peers that have not answered are asked again every heartbeat interval ("servers retry RPCs if
+ * they do not receive a response in a timely manner", Raft §5.1): a lost request or answer then
+ * costs a heartbeat interval, not a whole election timeout and a new term. Asking again is
+ * harmless: a peer that voted for us in this term grants again, any other answers as before.
  */
 final class Candidate extends RoleState {
   private final boolean preVote;
   private final long voteTerm;
   private final Map<Long, Boolean> votes = new HashMap<>();
+  private int ticksSinceRequest;
 
   Candidate(RaftCore core, boolean preVote, long voteTerm) {
     super(core);
@@ -25,7 +31,27 @@ final class Candidate extends RoleState {
 
   @Override
   void tick() {
+    if (++ticksSinceRequest >= core.config().heartbeatTicks()) {
+      requestVotesFromSilentPeers();
+    }
     campaignOnElectionTimeout();
+  }
+
+  /** Asks every peer that has not answered yet for its vote. */
+  void requestVotesFromSilentPeers() {
+    ticksSinceRequest = 0;
+    RaftLog log = core.log();
+    for (long peer : core.peers()) {
+      if (votes.containsKey(peer)) {
+        continue;
+      }
+      RequestVote request = new RequestVote(core.id(), peer, voteTerm, log.lastIndex(), log.lastTerm(), preVote, 0);
+      if (preVote) {
+        core.send(request);
+      } else {
+        core.sendAfterPersist(request); // our own vote must be durable before we ask for others'
+      }
+    }
   }
 
   @Override

@@ -202,13 +202,15 @@ final class Leader extends RoleState {
         pr.becomeProbe();
       }
       sendAppend(m.from(), true);
-    } else if (pr.rejectionBelowMatchWorthWarning(m.index())) {
+      return;
+    }
+    pr.rejectedInPlace();
+    if (pr.rejectionBelowMatchWorthWarning(m.index())) {
       core.logger().warn("node {} (leader, term {}): follower {} keeps rejecting index {} although it "
           + "acknowledged the log through {}; its log ends at or before {} (term {}). It is probed once per "
           + "heartbeat until it matches; if it lost its disk without saying so, its data directory may be damaged",
           core.id(), core.term(), m.from(), m.index(), pr.match(), m.conflictIndex(), m.conflictTerm());
     }
-    // else a stale rejection: a later message already moved this follower on
   }
 
   /** Restores every recovering follower whose conditions (see {@link Restorations}) now hold. */

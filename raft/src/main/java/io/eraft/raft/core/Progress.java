@@ -5,9 +5,11 @@ package io.eraft.raft.core;
  *
  * <ul>
  *   <li>PROBE: the leader does not know where the logs diverge; one AppendEntries at a time, the
- *       next after a response that moves the probe point back or acknowledges something, or else
- *       at the next heartbeat — so a follower that keeps rejecting costs one probe per heartbeat
- *       interval, never a loop at network speed.
+ *       next after a response that moves the probe point back or acknowledges something; a
+ *       rejection that cannot move it lets the probe go out again only after a whole heartbeat
+ *       interval — so a follower that keeps rejecting costs one probe per interval, never a loop
+ *       at network speed. An unanswered probe waits for an answer to a heartbeat: probing a peer
+ *       that answers nothing would only start snapshot transfers into the void.
  *   <li>REPLICATE: the follower is known to match through {@code match}; entries are pipelined
  *       optimistically up to the {@link Inflights} window.
  *   <li>SNAPSHOT: a snapshot transfer is in progress; nothing else is sent but heartbeats.
@@ -25,8 +27,10 @@ final class Progress {
   private State state = State.PROBE;
   private long pendingSnapshot;
   private boolean probeSent;
-  /** Heartbeat intervals that began while the last probe was unanswered. */
+  /** Heartbeat intervals that began since the last probe went out. */
   private int probeWaitedBeats;
+  /** Whether the follower rejected something since the last probe without moving the probe point. */
+  private boolean rejectedSinceProbe;
   private boolean recentActive;
   /** The highest ReadIndex round the follower acknowledged in an answer that was not recovering. */
   private long voterAckedRound;
@@ -151,12 +155,17 @@ final class Progress {
     return ++rejectionsBelowMatch == REJECTIONS_BEFORE_WARNING;
   }
 
+  /** The follower rejected an AppendEntries and the probe point could not move. */
+  void rejectedInPlace() {
+    rejectedSinceProbe = true;
+  }
+
   /**
-   * A heartbeat interval began. A probe that stayed unanswered (or rejected without moving the
-   * probe point) for a whole interval may go out again; returns whether it may.
+   * A heartbeat interval began. A probe answered only by rejections that could not move the probe
+   * point may go out again once a whole interval passed since it was sent; returns whether it may.
    */
   boolean heartbeatElapsed() {
-    if (state != State.PROBE || !probeSent || ++probeWaitedBeats < 2) {
+    if (state != State.PROBE || !probeSent || !rejectedSinceProbe || ++probeWaitedBeats < 2) {
       return false;
     }
     probeSent = false;
@@ -184,6 +193,7 @@ final class Progress {
     } else if (state == State.PROBE) {
       probeSent = true;
       probeWaitedBeats = 0;
+      rejectedSinceProbe = false;
     }
   }
 

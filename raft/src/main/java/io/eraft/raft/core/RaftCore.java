@@ -415,17 +415,14 @@ public final class RaftCore {
   /** Starts an election: a PreVote round first when configured, else a real one. */
   void campaign(boolean preVote) {
     leaveRole();
-    long voteTerm;
     Candidate candidate;
     if (preVote) {
       candidate = new Candidate(this, true, term + 1);
-      voteTerm = term + 1;
       logger.info("node {} became pre-candidate at term {}", id, term);
     } else {
       term++;
       votedFor = id;
       candidate = new Candidate(this, false, term);
-      voteTerm = term;
       logger.info("node {} became candidate at term {}", id, term);
     }
     role = candidate;
@@ -434,17 +431,7 @@ public final class RaftCore {
     if (candidate.recordVote(id, true)) {
       return; // a single-node cluster wins at once
     }
-    for (long peer : peers) {
-      if (peer == id) {
-        continue;
-      }
-      RequestVote request = new RequestVote(id, peer, voteTerm, log.lastIndex(), log.lastTerm(), preVote, 0);
-      if (preVote) {
-        send(request);
-      } else {
-        sendAfterPersist(request); // our own vote must be durable before we ask for others'
-      }
-    }
+    candidate.requestVotesFromSilentPeers();
   }
 
   void becomeLeader() {

@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * A cluster of {@link RaftCore}s on virtual time: a discrete-event simulation of eRaft's Raft test
@@ -40,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * <p>Nodes are numbered 0..n-1. Not thread-safe: one test thread drives it.
  */
 public final class SimCluster {
+  /** A replay's log lines carry the virtual time of the event that wrote them. */
+  private static final boolean LOG_VIRTUAL_TIME = LoggerFactory.getLogger("sim").isInfoEnabled();
+
   /** Tunables of a simulated cluster; times in virtual milliseconds. */
   public record Options(
       int servers, long seed, int tickMs, int electionTicks, int heartbeatTicks, boolean preVote,
@@ -167,6 +171,9 @@ public final class SimCluster {
   private void runNext() {
     Event e = events.poll();
     now = e.time();
+    if (LOG_VIRTUAL_TIME) {
+      MDC.put("vt", Long.toString(now));
+    }
     e.action().run();
     afterEvent();
   }
