@@ -7,6 +7,7 @@ import io.eraft.raft.storage.LogStore;
 import io.eraft.raft.transport.Transport;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 
 /**
  * One member of a Raft group: what a service uses to replicate commands. It drives a deterministic
@@ -82,6 +83,7 @@ public final class RaftNode<R> implements AutoCloseable {
     private LogStore logStore;
     private Transport transport;
     private MeterRegistry meterRegistry;
+    private LongConsumer clusterIdRecorder = clusterId -> { };
 
     public Builder<R> config(RaftConfig config) {
       this.config = config;
@@ -108,11 +110,21 @@ public final class RaftNode<R> implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where to record the node's cluster id (see {@code RaftCore.clusterId}) when it learns or
+     * changes it: called on the raft loop, before the hard state that carries it is written.
+     */
+    public Builder<R> clusterIdRecorder(LongConsumer clusterIdRecorder) {
+      this.clusterIdRecorder = clusterIdRecorder;
+      return this;
+    }
+
     public RaftNode<R> build() {
       if (config == null || stateMachine == null || logStore == null || transport == null || meterRegistry == null) {
         throw new IllegalStateException("RaftNode needs a config, state machine, log store, transport and meter registry");
       }
-      return new RaftNode<>(config, NodeRuntime.assemble(config, stateMachine, logStore, transport, meterRegistry));
+      return new RaftNode<>(config, NodeRuntime.assemble(config, stateMachine, logStore, transport, meterRegistry,
+          clusterIdRecorder));
     }
   }
 }

@@ -3,6 +3,7 @@ package io.eraft.kvraft.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,16 +29,26 @@ import io.eraft.raft.cluster.ReplicaCluster;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.eraft.raft.server.DirectoryOwner;
+import io.eraft.raft.storage.StorageException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -223,5 +234,81 @@ class KvReplicaGrpcTest {
     assertEquals("could not connect to any server (retried for 800ms): " + cluster.addresses().stream()
         .map(address -> address + " (connection refused)").collect(Collectors.joining(", ")), e.getMessage());
     assertFalse(e.reachedAnyServer());
+  }
+
+  @Test
+  void aDirectoryLeftFromAnotherIncarnationOfTheGroupIsRefusedAndLeftUntouched() throws Exception {
+    client.newClerk().put("k", "first incarnation");
+    String firstCluster = awaitOneRecordedClusterId();
+    for (int i = 0; i < N; i++) {
+      cluster.stop(i);
+    }
+    Path leftOver = dir.resolve("left-over-node2");
+    Files.move(dir.resolve("node2"), leftOver);
+    for (int i = 0; i < N - 1; i++) {
+      deleteTree(dir.resolve("node" + i));
+    }
+    for (int i = 0; i < N; i++) {
+      cluster.start(i); // all directories empty: the group is made anew
+    }
+    client.newClerk().put("k", "second incarnation");
+    String secondCluster = awaitOneRecordedClusterId();
+    assertNotEquals(firstCluster, secondCluster);
+
+    cluster.stop(2);
+    deleteTree(dir.resolve("node2"));
+    Files.move(leftOver, dir.resolve("node2"));
+    Map<Path, String> before = contents(dir.resolve("node2"));
+    StorageException e = assertThrows(StorageException.class, () -> cluster.start(2));
+    assertTrue(e.getMessage().startsWith("data directory " + dir.resolve("node2") + " belongs to cluster "
+        + firstCluster + ", but node "), e.getMessage());
+    assertTrue(e.getMessage().contains(") belongs to cluster " + secondCluster + ": the directory is left from "
+        + "another incarnation of this group. Move it aside and start this node on an empty directory"),
+        e.getMessage());
+    assertEquals(before, contents(dir.resolve("node2")), "the refused directory was changed");
+    assertEquals("second incarnation", client.newClerk().get("k"));
+  }
+
+  /** Waits (a liveness guard) until every replica's IDENTITY records the same cluster id; returns it. */
+  private String awaitOneRecordedClusterId() throws InterruptedException {
+    List<String> recorded = new ArrayList<>();
+    LocalRaftCluster.awaitCondition(() -> {
+      recorded.clear();
+      for (int i = 0; i < N; i++) {
+        recorded.add(recordedClusterId(dir.resolve("node" + i)));
+      }
+      return !recorded.contains(null) && new HashSet<>(recorded).size() == 1;
+    });
+    return recorded.get(0);
+  }
+
+  private static String recordedClusterId(Path node) {
+    try {
+      return Files.readAllLines(node.resolve(DirectoryOwner.FILE)).stream().filter(l -> l.startsWith("cluster="))
+          .map(l -> l.substring("cluster=".length())).findFirst().orElse(null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Map<Path, String> contents(Path root) throws IOException {
+    Map<Path, String> digests = new TreeMap<>();
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        digests.put(root.relativize(f), Base64.getEncoder().encodeToString(
+            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
+      }
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    return digests;
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 }

@@ -7,7 +7,8 @@ import java.util.List;
  * leader's ReadIndex round at send time; a response echoing it confirms the leader was still
  * leader when the round began. A non-zero {@code restoreIndex} tells a {@linkplain
  * Standing#RECOVERING recovering} follower whose log matches the leader's through that index that
- * it then holds everything it could once have helped commit, and may vote again.
+ * it then holds everything it could once have helped commit, and may vote again. {@code clusterId}
+ * is the leader's ({@link RaftCore#clusterId()}).
  */
 public record AppendEntries(
     long from,
@@ -19,6 +20,7 @@ public record AppendEntries(
     long leaderCommit,
     long readRound,
     long restoreIndex,
+    long clusterId,
     long callId)
     implements RaftMessage {
   public AppendEntries {
@@ -45,6 +47,6 @@ public record AppendEntries(
   @Override
   public AppendEntries withCallId(long callId) {
     return new AppendEntries(from, to, term, prevLogIndex, prevLogTerm, entries, leaderCommit, readRound, restoreIndex,
-        callId);
+        clusterId, callId);
   }
 }

@@ -48,6 +48,9 @@ final class Follower extends RoleState {
       matched = log.maybeAppend(m.prevLogIndex(), m.prevLogTerm(), m.leaderCommit(), m.entries());
     }
     if (matched >= 0) {
+      if (matched >= log.lastIndex()) {
+        core.matchedLeaderLog(m.clusterId());
+      }
       if (core.isRecovering() && m.restoreIndex() > 0 && matched >= m.restoreIndex()) {
         core.restoreVoter(m.from());
       }

@@ -285,7 +285,7 @@ final class Leader extends RoleState {
       bytes += e.sizeBytes();
     }
     core.send(new AppendEntries(core.id(), peer, core.term(), prevIndex, prevTerm, entries, log.committed(),
-        reads.sentRound(), restorations.restoreIndex(peer), 0));
+        reads.sentRound(), restorations.restoreIndex(peer), core.clusterId(), 0));
     pr.sentEntries(prevIndex + entries.size(), bytes, !entries.isEmpty());
     return !entries.isEmpty();
   }
@@ -314,7 +314,7 @@ final class Leader extends RoleState {
         matchTerm = 0;
       }
       core.send(new AppendEntries(core.id(), peer, core.term(), match, matchTerm, List.of(),
-          Math.min(match, log.committed()), reads.sentRound(), restorations.restoreIndex(peer), 0));
+          Math.min(match, log.committed()), reads.sentRound(), restorations.restoreIndex(peer), core.clusterId(), 0));
     }
   }
 

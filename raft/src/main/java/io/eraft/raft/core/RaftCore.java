@@ -35,6 +35,8 @@ public final class RaftCore {
   private long leaderId = SoftState.NO_LEADER;
   private RoleState role;
   private Standing standing;
+  /** See {@link #clusterId()}. */
+  private long clusterId;
   /** Set while {@link Standing#UNDECIDED}. */
   private GroupDiscovery discovery;
   private int electionElapsed;
@@ -55,6 +57,7 @@ public final class RaftCore {
     HardState hs = storage.hardState();
     this.term = hs.term();
     this.votedFor = hs.votedFor();
+    this.clusterId = hs.clusterId();
     this.lastHardState = hs;
     this.role = new Follower(this);
     this.standing = initialStanding(hs);
@@ -100,7 +103,7 @@ public final class RaftCore {
       return;
     }
     if (m instanceof GroupQuery q) {
-      send(new GroupQueryResponse(id, q.from(), term, holdsGroupState(), q.callId()));
+      send(new GroupQueryResponse(id, q.from(), term, holdsGroupState(), clusterId, q.callId()));
       return;
     }
     if (m instanceof GroupQueryResponse r) {
@@ -253,6 +256,8 @@ public final class RaftCore {
         || term != lastHardState.term()
         || votedFor != lastHardState.votedFor()
         || log.committed() != lastHardState.commit()
+        || isRecovering() != lastHardState.recovering()
+        || clusterId != lastHardState.clusterId()
         || log.hasUnpersisted()
         || log.hasNextCommittedEntries()
         || !messages.isEmpty()
@@ -266,8 +271,8 @@ public final class RaftCore {
       leader.flush();
     }
     HardState hs = hardState();
-    boolean termOrVoteChanged = hs.term() != lastHardState.term() || hs.votedFor() != lastHardState.votedFor()
-        || hs.recovering() != lastHardState.recovering();
+    boolean promisesChanged = hs.term() != lastHardState.term() || hs.votedFor() != lastHardState.votedFor()
+        || hs.recovering() != lastHardState.recovering() || hs.clusterId() != lastHardState.clusterId();
     List<Entry> entries = log.unpersistedEntries();
     SnapshotMeta snapshot = log.unpersistedSnapshot();
     Ready rd = new Ready(
@@ -279,7 +284,7 @@ public final class RaftCore {
         messages,
         messagesAfterPersist,
         readStates,
-        termOrVoteChanged || !entries.isEmpty() || !snapshot.isEmpty());
+        promisesChanged || !entries.isEmpty() || !snapshot.isEmpty());
     log.acceptInProgress();
     messages = new ArrayList<>();
     messagesAfterPersist = new ArrayList<>();
@@ -321,7 +326,7 @@ public final class RaftCore {
 
   public CoreStatus status() {
     return new CoreStatus(id, role.type(), term, votedFor, leaderId, log.committed(), log.applied(),
-        log.firstIndex(), log.lastIndex(), standing);
+        log.firstIndex(), log.lastIndex(), standing, clusterId);
   }
 
   public long id() {
@@ -422,6 +427,10 @@ public final class RaftCore {
     } else {
       term++;
       votedFor = id;
+      if (clusterId == HardState.NO_CLUSTER) {
+        clusterId = ClusterIds.mint(config.random());
+        logger.info("node {} names its group's incarnation cluster {}", id, ClusterIds.format(clusterId));
+      }
       candidate = new Candidate(this, false, term);
       logger.info("node {} became candidate at term {}", id, term);
     }
@@ -508,12 +517,36 @@ public final class RaftCore {
         log.lastIndex());
   }
 
+  /**
+   * The incarnation of the group this node belongs to: {@link HardState#NO_CLUSTER} until the node
+   * first campaigns or matches a leader's log. A node that campaigns without one mints one, which
+   * is persisted with its new term before it asks for votes, so a leader's id survives its
+   * restarts; a follower takes the leader's whenever its whole log matches the leader's. The id
+   * thus travels with the log: once an entry appended under an id is committed, every later leader
+   * holds that entry, got it by matching the log of a leader that held it, and so carries that id;
+   * nodes that followed a leader whose entries were never committed switch, as their logs do. A
+   * data directory left from another incarnation of the group therefore names another id, which a
+   * starting replica compares with its peers'.
+   */
+  long clusterId() {
+    return clusterId;
+  }
+
+  /** The whole log now matches the leader's: its incarnation is ours. */
+  void matchedLeaderLog(long leaderClusterId) {
+    if (leaderClusterId != HardState.NO_CLUSTER && leaderClusterId != clusterId) {
+      logger.info("node {} belongs to cluster {} (its leader's{})", id, ClusterIds.format(leaderClusterId),
+          clusterId == HardState.NO_CLUSTER ? "" : "; it was " + ClusterIds.format(clusterId));
+      clusterId = leaderClusterId;
+    }
+  }
+
   boolean isRecovering() {
     return standing == Standing.RECOVERING;
   }
 
   private HardState hardState() {
-    return new HardState(term, votedFor, log.committed(), isRecovering());
+    return new HardState(term, votedFor, log.committed(), isRecovering(), clusterId);
   }
 
   private SoftState softState() {

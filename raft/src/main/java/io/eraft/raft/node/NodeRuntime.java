@@ -27,6 +27,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,7 @@ public final class NodeRuntime<R> implements InboundHandler {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private NodeRuntime(RaftConfig config, StateMachine<R> stateMachine, LogStore log, Transport transport,
-      MeterRegistry registry) {
+      MeterRegistry registry, LongConsumer clusterIdRecorder) {
     this.config = config;
     this.log = log;
     this.transport = transport;
@@ -71,7 +72,7 @@ public final class NodeRuntime<R> implements InboundHandler {
         this::compactionPossible, this::applyFailed);
     this.metrics = new NodeMetrics(registry, this::status, proposals::size);
     this.loop = new RaftLoop<>(id, config.peers(), core, log, transport, applier, snapshots, proposals, metrics,
-        config.compactionRetainEntries(), config.maxPendingProposals(), this::failed);
+        config.compactionRetainEntries(), config.maxPendingProposals(), clusterIdRecorder, this::failed);
     this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("raft-tick-" + id));
     this.snapshotThread = Executors.newSingleThreadExecutor(daemon("raft-snapshot-" + id));
   }
@@ -86,8 +87,8 @@ public final class NodeRuntime<R> implements InboundHandler {
 
   /** Aligns the log with the state machine and builds the core; starts nothing yet. */
   public static <R> NodeRuntime<R> assemble(RaftConfig config, StateMachine<R> stateMachine, LogStore log,
-      Transport transport, MeterRegistry registry) {
-    return new NodeRuntime<>(config, stateMachine, log, transport, registry);
+      Transport transport, MeterRegistry registry, LongConsumer clusterIdRecorder) {
+    return new NodeRuntime<>(config, stateMachine, log, transport, registry, clusterIdRecorder);
   }
 
   public void start() {

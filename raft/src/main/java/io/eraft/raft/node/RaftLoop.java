@@ -5,6 +5,7 @@ import io.eraft.raft.ProposalFailedException;
 import io.eraft.raft.ProposalFailedException.Reason;
 import io.eraft.raft.RaftStatus;
 import io.eraft.raft.core.CoreStatus;
+import io.eraft.raft.core.HardState;
 import io.eraft.raft.core.InstallSnapshot;
 import io.eraft.raft.core.ProposeResult;
 import io.eraft.raft.core.RaftCore;
@@ -29,6 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +70,9 @@ public final class RaftLoop<R> {
   private boolean compactionStepQueued;
   private final int maxQueuedProposals;
   private final Consumer<Throwable> onFailure;
+  private final LongConsumer clusterIdRecorder;
+  /** The cluster id passed to the recorder in this run (each run passes it once: the record may lag). */
+  private long recordedClusterId = HardState.NO_CLUSTER;
 
   private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
   private final AtomicInteger queuedProposals = new AtomicInteger();
@@ -85,7 +90,7 @@ public final class RaftLoop<R> {
 
   RaftLoop(long id, List<Long> peers, RaftCore core, LogStore log, Transport transport, Applier<R> applier,
       SnapshotReceiver snapshots, PendingProposals<R> proposals, NodeMetrics metrics, long compactionRetainEntries,
-      int maxQueuedProposals, Consumer<Throwable> onFailure) {
+      int maxQueuedProposals, LongConsumer clusterIdRecorder, Consumer<Throwable> onFailure) {
     this.writer = new LogWriter(id, log, metrics, this::durable, this::submitFailure);
     this.id = id;
     this.peers = List.copyOf(peers);
@@ -98,6 +103,7 @@ public final class RaftLoop<R> {
     this.metrics = metrics;
     this.compactionRetainEntries = compactionRetainEntries;
     this.maxQueuedProposals = maxQueuedProposals;
+    this.clusterIdRecorder = clusterIdRecorder;
     this.onFailure = onFailure;
     this.thread = new Thread(this::run, "raft-loop-" + id);
     thread.setDaemon(true);
@@ -260,6 +266,7 @@ public final class RaftLoop<R> {
   }
 
   private void handle(Ready rd) throws Exception {
+    recordClusterId(rd.hardState().clusterId());
     dispatch(rd.messages());
     if (!rd.snapshot().isEmpty()) {
       installSnapshot(rd.snapshot());
@@ -378,6 +385,14 @@ public final class RaftLoop<R> {
     if (through < compactionTarget) {
       compactionStepQueued = true;
       inbox.add((Runnable) this::compactStep);
+    }
+  }
+
+  /** A cluster id the node just learned is recorded before the hard state carrying it is written. */
+  private void recordClusterId(long clusterId) {
+    if (clusterId != HardState.NO_CLUSTER && clusterId != recordedClusterId) {
+      clusterIdRecorder.accept(clusterId);
+      recordedClusterId = clusterId;
     }
   }
 

@@ -38,8 +38,8 @@ public final class StartupRecovery {
       // to find out it must): it stays recovering, or its restart would make it a voter.
       boolean recovering = hs.recovering() || hs.isEmpty();
       HardState aligned = applied.term() > hs.term()
-          ? new HardState(applied.term(), HardState.NO_VOTE, applied.index(), recovering)
-          : new HardState(hs.term(), hs.votedFor(), Math.max(hs.commit(), applied.index()), recovering);
+          ? new HardState(applied.term(), HardState.NO_VOTE, applied.index(), recovering, hs.clusterId())
+          : new HardState(hs.term(), hs.votedFor(), Math.max(hs.commit(), applied.index()), recovering, hs.clusterId());
       log.save(aligned, applied, List.of(), true);
     }
   }

@@ -1,5 +1,7 @@
 package io.eraft.raft.server;
 
+import io.eraft.raft.core.ClusterIds;
+import io.eraft.raft.core.HardState;
 import io.eraft.raft.storage.AtomicFiles;
 import io.eraft.raft.storage.StorageException;
 import java.io.IOException;
@@ -14,9 +16,9 @@ import java.util.Properties;
 /**
  * Whose a data directory is: the service, the group (empty for a service that has one group), the
  * node id and the group's address list, recorded in {@code DIR/IDENTITY} when a replica first
- * starts on it. A replica started on a directory recorded for another owner refuses before it
- * opens anything there, so a mistyped {@code -db} or {@code -id} cannot make one node adopt another
- * node's votes and log (two voters with one memory), or a controller open a KV store. Immutable;
+ * starts on it, with the cluster id of the group incarnation it belongs to once the node knows it. A replica started on a directory recorded for another owner refuses
+ * before it opens anything there, so a mistyped {@code -db} or {@code -id} cannot make one node
+ * adopt another node's votes and log (two voters with one memory), or a controller open a KV store.
  * {@link #claim} is called once, by the thread starting the replica.
  */
 public record DirectoryOwner(String service, String group, long node, List<String> peers) {
@@ -27,6 +29,33 @@ public record DirectoryOwner(String service, String group, long node, List<Strin
     peers = List.copyOf(peers);
   }
 
+  /** A claimed directory: its owner and cluster id ({@link HardState#NO_CLUSTER} if not recorded). */
+  public record Claim(Path dir, DirectoryOwner owner, long clusterId) {
+    /** Records the cluster id the node learned, unless the directory records it already. */
+    public Claim withClusterId(long id) {
+      if (id == clusterId) {
+        return this;
+      }
+      Claim updated = new Claim(dir, owner, id);
+      updated.write();
+      return updated;
+    }
+
+    private void write() {
+      String text = "# who this data directory belongs to; a replica started with other flags refuses it\n"
+          + "format=" + FORMAT + "\nservice=" + owner.service + "\ngroup=" + owner.group + "\nnode=" + owner.node
+          + "\npeers=" + String.join(",", owner.peers)
+          + (clusterId == HardState.NO_CLUSTER ? "" : "\ncluster=" + ClusterIds.format(clusterId)) + "\n";
+      try {
+        Files.createDirectories(dir);
+        AtomicFiles.replace(dir.resolve(FILE), text.getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new StorageException("cannot write " + dir.resolve(FILE) + " (" + e
+            + "): check that the data directory is writable and the disk has space", e);
+      }
+    }
+  }
+
   /**
    * Records this owner in {@code dir} if it has none yet (a new directory, or one made before
    * directories recorded their owner), or checks that the recorded one is this one.
@@ -34,17 +63,25 @@ public record DirectoryOwner(String service, String group, long node, List<Strin
    * @throws StorageException naming both owners if {@code dir} belongs to another, or if the
    *     record cannot be read or written
    */
-  public void claim(Path dir) {
+  public Claim claim(Path dir) {
     Path file = dir.resolve(FILE);
-    if (Files.exists(file)) {
-      DirectoryOwner recorded = read(file);
-      if (!recorded.equals(this)) {
-        throw new StorageException("data directory " + dir + " belongs to " + recorded.describe() + ", not to "
-            + describe() + ": start that node on it, or give this one its own directory");
-      }
-      return;
+    if (!Files.exists(file)) {
+      Claim fresh = new Claim(dir, this, HardState.NO_CLUSTER);
+      fresh.write();
+      return fresh;
     }
-    write(dir);
+    Properties p = load(file);
+    DirectoryOwner recorded = ownerIn(p, file);
+    if (!recorded.equals(this)) {
+      throw new StorageException("data directory " + dir + " belongs to " + recorded.describe() + ", not to "
+          + describe() + ": start that node on it, or give this one its own directory");
+    }
+    String cluster = p.getProperty("cluster");
+    try {
+      return new Claim(dir, this, cluster == null ? HardState.NO_CLUSTER : ClusterIds.parse(cluster));
+    } catch (IllegalArgumentException e) {
+      throw new StorageException(file + ": " + e.getMessage() + "; it was damaged or edited by hand", e);
+    }
   }
 
   /** How an operator recognizes the owner: {@code kvraft node 1 (of localhost:5001,...)}. */
@@ -53,13 +90,17 @@ public record DirectoryOwner(String service, String group, long node, List<Strin
         + ")";
   }
 
-  private static DirectoryOwner read(Path file) {
+  private static Properties load(Path file) {
     Properties p = new Properties();
     try {
       p.load(new StringReader(Files.readString(file, StandardCharsets.UTF_8)));
     } catch (IOException | IllegalArgumentException e) {
       throw new StorageException("cannot read " + file + " (" + e + "): check its permissions", e);
     }
+    return p;
+  }
+
+  private static DirectoryOwner ownerIn(Properties p, Path file) {
     String service = p.getProperty("service");
     String node = p.getProperty("node");
     String peers = p.getProperty("peers");
@@ -73,19 +114,6 @@ public record DirectoryOwner(String service, String group, long node, List<Strin
     } catch (NumberFormatException e) {
       throw new StorageException(file + " names node '" + node + "', not a number: it was damaged or edited by hand",
           e);
-    }
-  }
-
-  private void write(Path dir) {
-    String text = "# who this data directory belongs to; a replica started with other flags refuses it\n"
-        + "format=" + FORMAT + "\nservice=" + service + "\ngroup=" + group + "\nnode=" + node + "\npeers="
-        + String.join(",", peers) + "\n";
-    try {
-      Files.createDirectories(dir);
-      AtomicFiles.replace(dir.resolve(FILE), text.getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new StorageException("cannot write " + dir.resolve(FILE) + " (" + e
-          + "): check that the data directory is writable and the disk has space", e);
     }
   }
 }

@@ -4,10 +4,14 @@ import io.eraft.raft.RaftConfig;
 import io.eraft.raft.RaftNode;
 import io.eraft.raft.RaftStatus;
 import io.eraft.raft.StateMachine;
+import io.eraft.raft.core.ClusterIds;
+import io.eraft.raft.core.HardState;
 import io.eraft.raft.storage.LevelDbLogStore;
 import io.eraft.raft.storage.LevelDbStateStore;
+import io.eraft.raft.storage.StorageException;
 import io.eraft.raft.transport.GrpcTransport;
 import io.eraft.raft.transport.GrpcTransportOptions;
+import io.eraft.raft.transport.PeerClusterIds;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -17,12 +21,14 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -41,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * {@link #start} either returns a serving replica or throws having released everything it opened:
- * a port in use or a directory of another node fails before any store is opened, a locked or
+ * a port in use, a directory of another node, or one of another incarnation of the group (its
+ * cluster id differs from the one its peers name) fails before any store is opened, a locked or
  * damaged directory before Raft starts.
  * Owns everything it opened; {@link #close()} releases it.
  *
@@ -52,6 +59,7 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
   public static final String LOG_DIR = "raft-log";
   public static final String STATE_DIR = "state";
   private static final long SHUTDOWN_GRACE_SECONDS = 5;
+  private static final Duration CLUSTER_CHECK_DEADLINE = Duration.ofSeconds(1);
 
   private final RaftNode<?> node;
   private final M machine;
@@ -90,7 +98,9 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
     Path dir = config.dataDir();
     String address = addresses.get((int) config.id());
     checkListenable(address); // before the stores are touched: a port in use changes no data
-    new DirectoryOwner(service, "", config.id(), addresses).claim(dir);
+    DirectoryOwner.Claim claim = new DirectoryOwner(service, "", config.id(), addresses).claim(dir);
+    refuseAnotherIncarnation(claim, config.id(), peerMap(addresses));
+    AtomicReference<DirectoryOwner.Claim> claimed = new AtomicReference<>(claim);
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       LevelDbStateStore store = LevelDbStateStore.open(dir.resolve(STATE_DIR));
@@ -106,6 +116,7 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
           .logStore(log)
           .transport(transport)
           .meterRegistry(registry)
+          .clusterIdRecorder(clusterId -> claimed.set(claimed.get().withClusterId(clusterId)))
           .build();
       opened.add(node);
       Server server = listen(address, transportOptions, transport, services.apply(node, stateMachine));
@@ -125,6 +136,27 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
         }
       }
       throw e;
+    }
+  }
+
+  /**
+   * A directory that belongs to a cluster its peers do not belong to is left from another
+   * incarnation of this group (the group was made anew while it was away): joining with its log
+   * could overwrite what the new incarnation committed. Peers that cannot answer now are not waited
+   * for.
+   */
+  private static void refuseAnotherIncarnation(DirectoryOwner.Claim claim, long self, Map<Long, String> peers) {
+    if (claim.clusterId() == HardState.NO_CLUSTER || peers.size() == 1) {
+      return;
+    }
+    for (PeerClusterIds.Answer peer : PeerClusterIds.ask(self, peers, CLUSTER_CHECK_DEADLINE)) {
+      if (peer.clusterId() != claim.clusterId()) {
+        throw new StorageException("data directory " + claim.dir() + " belongs to cluster "
+            + ClusterIds.format(claim.clusterId()) + ", but node " + peer.node() + " (" + peer.address()
+            + ") belongs to cluster " + ClusterIds.format(peer.clusterId()) + ": the directory is left from "
+            + "another incarnation of this group. Move it aside and start this node on an empty directory to "
+            + "join cluster " + ClusterIds.format(peer.clusterId()) + " (it catches up from the leader)");
+      }
     }
   }
 

@@ -49,23 +49,37 @@ final class LevelDbCodec {
     return new Entry(index, term, data);
   }
 
-  /** Term, vote and commit, then one flag byte (recovering); logs written before the flag lack it. */
+  private static final int LEGACY_HARD_STATE_BYTES = 3 * Long.BYTES;
+  private static final int RECOVERING_HARD_STATE_BYTES = LEGACY_HARD_STATE_BYTES + 1;
+  private static final int HARD_STATE_BYTES = RECOVERING_HARD_STATE_BYTES + Long.BYTES;
+
+  /**
+   * Term, vote and commit, one flag byte (recovering), then the cluster id. Logs written by
+   * earlier versions end after the commit or after the flag.
+   */
   static byte[] encodeHardState(HardState hs) {
-    return ByteBuffer.allocate(3 * Long.BYTES + 1)
+    return ByteBuffer.allocate(HARD_STATE_BYTES)
         .putLong(hs.term())
         .putLong(hs.votedFor())
         .putLong(hs.commit())
         .put((byte) (hs.recovering() ? 1 : 0))
+        .putLong(hs.clusterId())
         .array();
   }
 
   static HardState decodeHardState(byte[] value) {
-    if (value.length != 3 * Long.BYTES && value.length != 3 * Long.BYTES + 1) {
+    if (value.length != LEGACY_HARD_STATE_BYTES && value.length != RECOVERING_HARD_STATE_BYTES
+        && value.length != HARD_STATE_BYTES) {
       throw new IllegalArgumentException("hard state has " + value.length + " bytes, expected "
-          + 3 * Long.BYTES + " or " + (3 * Long.BYTES + 1));
+          + LEGACY_HARD_STATE_BYTES + ", " + RECOVERING_HARD_STATE_BYTES + " or " + HARD_STATE_BYTES);
     }
     ByteBuffer b = ByteBuffer.wrap(value);
-    return new HardState(b.getLong(), b.getLong(), b.getLong(), b.hasRemaining() && b.get() != 0);
+    long term = b.getLong();
+    long votedFor = b.getLong();
+    long commit = b.getLong();
+    boolean recovering = b.hasRemaining() && b.get() != 0;
+    long clusterId = b.hasRemaining() ? b.getLong() : HardState.NO_CLUSTER;
+    return new HardState(term, votedFor, commit, recovering, clusterId);
   }
 
   static byte[] encodeSnapshot(SnapshotMeta meta) {

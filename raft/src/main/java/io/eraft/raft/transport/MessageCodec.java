@@ -73,7 +73,8 @@ public final class MessageCodec {
         .setPrevLogTerm(m.prevLogTerm())
         .setLeaderCommit(m.leaderCommit())
         .setReadRound(m.readRound())
-        .setRestoreIndex(m.restoreIndex());
+        .setRestoreIndex(m.restoreIndex())
+        .setClusterId(m.clusterId());
     for (Entry e : m.entries()) {
       b.addEntries(io.eraft.proto.raftpb.Entry.newBuilder()
           .setIndex(e.index())
@@ -107,7 +108,7 @@ public final class MessageCodec {
       entries.add(new Entry(e.getIndex(), e.getTerm(), e.getCommand()));
     }
     return new AppendEntries(p.getLeaderId(), to, p.getTerm(), p.getPrevLogIndex(), p.getPrevLogTerm(),
-        entries, p.getLeaderCommit(), p.getReadRound(), p.getRestoreIndex(), 0);
+        entries, p.getLeaderCommit(), p.getReadRound(), p.getRestoreIndex(), p.getClusterId(), 0);
   }
 
   public static io.eraft.proto.raftpb.AppendEntriesResponse encode(AppendEntriesResponse m) {
@@ -149,6 +150,7 @@ public final class MessageCodec {
     return io.eraft.proto.raftpb.GroupQueryResponse.newBuilder()
         .setTerm(m.term())
         .setGroupExists(m.groupExists())
+        .setClusterId(m.clusterId())
         .build();
   }
 
@@ -156,7 +158,7 @@ public final class MessageCodec {
   public static GroupQueryResponse decodeGroupQueryResponse(
       io.eraft.proto.raftpb.GroupQueryResponse p, long from, long to) {
     checkNotNegative("term", p.getTerm());
-    return new GroupQueryResponse(from, to, p.getTerm(), p.getGroupExists(), 0);
+    return new GroupQueryResponse(from, to, p.getTerm(), p.getGroupExists(), p.getClusterId(), 0);
   }
 
   public static InstallSnapshotRequest encode(SnapshotChunk c) {

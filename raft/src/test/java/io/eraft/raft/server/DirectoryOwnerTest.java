@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.eraft.raft.core.HardState;
 import io.eraft.raft.storage.StorageException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,5 +59,19 @@ class DirectoryOwnerTest {
     Files.writeString(dir.resolve(DirectoryOwner.FILE), "hello\n");
     e = assertThrows(StorageException.class, () -> KV_NODE_1.claim(dir));
     assertTrue(e.getMessage().contains("damaged or edited by hand"), e.getMessage());
+  }
+
+  @Test
+  void aLearnedClusterIdIsRecordedAndADamagedOneIsAClearError() throws IOException {
+    DirectoryOwner.Claim first = KV_NODE_1.claim(dir);
+    assertEquals(HardState.NO_CLUSTER, first.clusterId());
+    first.withClusterId(0x0123456789abcdefL);
+    assertEquals(0x0123456789abcdefL, KV_NODE_1.claim(dir).clusterId());
+    assertTrue(Files.readString(dir.resolve(DirectoryOwner.FILE)).contains("cluster=0123456789abcdef"));
+
+    Files.writeString(dir.resolve(DirectoryOwner.FILE),
+        Files.readString(dir.resolve(DirectoryOwner.FILE)).replace("0123456789abcdef", "xyz"));
+    StorageException e = assertThrows(StorageException.class, () -> KV_NODE_1.claim(dir));
+    assertTrue(e.getMessage().contains("'xyz' is not a cluster id"), e.getMessage());
   }
 }

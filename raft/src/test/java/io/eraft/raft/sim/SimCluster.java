@@ -6,6 +6,7 @@ import io.eraft.raft.core.AppendEntriesResponse;
 import io.eraft.raft.core.CoreConfig;
 import io.eraft.raft.core.CoreStatus;
 import io.eraft.raft.core.Entry;
+import io.eraft.raft.core.HardState;
 import io.eraft.raft.core.InstallSnapshot;
 import io.eraft.raft.core.InstallSnapshotResponse;
 import io.eraft.raft.core.ProposeResult;
@@ -373,21 +374,32 @@ public final class SimCluster {
     return result;
   }
 
-  /** Waits until every running node is a voter (restored after a lost disk); fails after 10 s. */
+  /**
+   * Waits until every running node is a voter (restored after a lost disk) and knows the group's
+   * cluster id, then checks they all name the same one; fails after 10 s.
+   */
   public void awaitAllVoters() {
     long start = now;
     while (true) {
       List<Integer> pending = new ArrayList<>();
+      Set<Long> clusterIds = new HashSet<>();
       for (SimNode n : nodes) {
-        if (n.isUp() && n.core.status().standing() != Standing.VOTER) {
+        CoreStatus s = n.isUp() ? n.core.status() : null;
+        if (s != null && (s.standing() != Standing.VOTER || s.clusterId() == HardState.NO_CLUSTER)) {
           pending.add(n.id);
+        } else if (s != null) {
+          clusterIds.add(s.clusterId());
         }
       }
       if (pending.isEmpty()) {
+        if (clusterIds.size() > 1) {
+          throw new AssertionError("the nodes name different cluster ids: " + clusterIds);
+        }
         return;
       }
       if (now - start > 10_000) {
-        throw new AssertionError("nodes " + pending + " are still not voters after 10 s");
+        throw new AssertionError("nodes " + pending + " are still not voters knowing the cluster id after 10 s: "
+            + nodes.stream().filter(SimNode::isUp).map(n -> n.core.status().toString()).toList());
       }
       runFor(50);
     }

@@ -235,7 +235,7 @@ class SimNetworkTest {
     network(2).setLongReordering(true);
 
     for (int i = 1; i <= 30; i++) {
-      t(1).send(new AppendEntries(1, 2, 1, i, 1, List.of(), 0, 0, 0, 0));
+      t(1).send(new AppendEntries(1, 2, 1, i, 1, List.of(), 0, 0, 0, 0, 0));
     }
     List<Long> order = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
@@ -271,7 +271,7 @@ class SimNetworkTest {
     });
     RequestVote vote = new RequestVote(1, 2, 3, 7, 2, false, 0);
     AppendEntries append = new AppendEntries(1, 3, 2, 10, 1,
-        List.of(new Entry(11, 2, ByteString.copyFromUtf8("put x 1"))), 9, 0, 0, 0);
+        List.of(new Entry(11, 2, ByteString.copyFromUtf8("put x 1"))), 9, 0, 0, 0, 0);
 
     t(1).send(vote);
     t(1).send(append);
@@ -341,7 +341,7 @@ class SimNetworkTest {
   }
 
   private static AppendEntries heartbeat(long from, long to) {
-    return new AppendEntries(from, to, 1, 10, 1, List.of(), 10, 0, 0, 0);
+    return new AppendEntries(from, to, 1, 10, 1, List.of(), 10, 0, 0, 0, 0);
   }
 
   private static long size(RaftMessage m) {

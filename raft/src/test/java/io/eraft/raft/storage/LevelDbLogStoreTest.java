@@ -50,14 +50,17 @@ class LevelDbLogStoreTest extends LogStoreContractTest {
   }
 
   @Test
-  void recoveringFlagSurvivesReopenAndOldHardStatesReadAsNotRecovering() {
-    store.save(new HardState(5, HardState.NO_VOTE, 0, true), SnapshotMeta.EMPTY, List.of(), true);
+  void recoveringFlagAndClusterIdSurviveReopenAndOlderHardStatesStillRead() {
+    store.save(new HardState(5, HardState.NO_VOTE, 0, true, 0x5eed), SnapshotMeta.EMPTY, List.of(), true);
     reopen();
-    assertEquals(new HardState(5, HardState.NO_VOTE, 0, true), store.hardState());
+    assertEquals(new HardState(5, HardState.NO_VOTE, 0, true, 0x5eed), store.hardState());
 
-    // A hard state written before the flag existed: term, vote and commit only.
-    byte[] legacy = java.nio.ByteBuffer.allocate(24).putLong(4).putLong(1).putLong(0).array();
-    assertEquals(new HardState(4, 1, 0, false), LevelDbCodec.decodeHardState(legacy));
+    // Written before the recovering flag existed: term, vote and commit only.
+    byte[] beforeFlag = java.nio.ByteBuffer.allocate(24).putLong(4).putLong(1).putLong(0).array();
+    assertEquals(new HardState(4, 1, 0), LevelDbCodec.decodeHardState(beforeFlag));
+    // Written before the cluster id existed: the flag, then nothing.
+    byte[] beforeClusterId = java.nio.ByteBuffer.allocate(25).putLong(4).putLong(1).putLong(0).put((byte) 1).array();
+    assertEquals(new HardState(4, 1, 0, true, HardState.NO_CLUSTER), LevelDbCodec.decodeHardState(beforeClusterId));
     assertThrows(IllegalArgumentException.class, () -> LevelDbCodec.decodeHardState(new byte[20]));
   }
 

@@ -496,7 +496,7 @@ class GrpcStreamTest {
 
   /** The {@code i}-th heartbeat of a pipeline: prev_log_index {@code i + 1}, read round {@code i}. */
   private static AppendEntries append(long from, long to, int i) {
-    return new AppendEntries(from, to, 1, i + 1, 1, List.of(), 0, i, 0, 0);
+    return new AppendEntries(from, to, 1, i + 1, 1, List.of(), 0, i, 0, 0, 0);
   }
 
   private static AppendEntriesResponse accept(AppendEntries ae) {

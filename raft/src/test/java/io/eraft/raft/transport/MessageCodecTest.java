@@ -63,10 +63,10 @@ class MessageCodecTest {
 
   static Stream<AppendEntries> appends() {
     return Stream.of(
-        new AppendEntries(LEADER, FOLLOWER, 1, 0, 0, List.of(), 0, 0, 0, 4),
-        new AppendEntries(LEADER, FOLLOWER, 3, 10, 2, List.of(), 9, 17, 12, 0),
+        new AppendEntries(LEADER, FOLLOWER, 1, 0, 0, List.of(), 0, 0, 0, 0, 4),
+        new AppendEntries(LEADER, FOLLOWER, 3, 10, 2, List.of(), 9, 17, 12, 0xc1057e4L, 0),
         new AppendEntries(LEADER, FOLLOWER, 3, 0, 0,
-            List.of(Entry.noop(1, 1), entry(2, 1, "a"), entry(3, 3, "bc")), 1, 0, 0, 0));
+            List.of(Entry.noop(1, 1), entry(2, 1, "a"), entry(3, 3, "bc")), 1, 0, 0, 0, 0));
   }
 
   @ParameterizedTest
@@ -89,8 +89,8 @@ class MessageCodecTest {
       var wire = io.eraft.proto.raftpb.GroupQueryRequest.parseFrom(MessageCodec.encode(sent).toByteArray());
       assertEquals(sent.withCallId(0), MessageCodec.decodeGroupQuery(wire, FOLLOWER));
     }
-    for (GroupQueryResponse sent : List.of(new GroupQueryResponse(FOLLOWER, LEADER, 0, false, 0),
-        new GroupQueryResponse(FOLLOWER, LEADER, 9, true, 0))) {
+    for (GroupQueryResponse sent : List.of(new GroupQueryResponse(FOLLOWER, LEADER, 0, false, 0, 0),
+        new GroupQueryResponse(FOLLOWER, LEADER, 9, true, 0xc1057e4L, 0))) {
       var wire = io.eraft.proto.raftpb.GroupQueryResponse.parseFrom(MessageCodec.encode(sent).toByteArray());
       assertEquals(sent, MessageCodec.decodeGroupQueryResponse(wire, FOLLOWER, LEADER));
     }

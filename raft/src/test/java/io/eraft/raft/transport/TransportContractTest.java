@@ -125,7 +125,7 @@ abstract class TransportContractTest {
       random.nextBytes(data);
       entries.add(new Entry(10 + i, 2, ByteString.copyFrom(data)));
     }
-    AppendEntries append = new AppendEntries(1, 3, 2, 10, 1, entries, 9, 4, 0, 0);
+    AppendEntries append = new AppendEntries(1, 3, 2, 10, 1, entries, 9, 4, 0, 0, 0);
 
     c.transport(1).send(append);
 
@@ -351,7 +351,7 @@ abstract class TransportContractTest {
   // ---- helpers shared with the implementations' own tests -----------------------------------
 
   static AppendEntries heartbeat(long from, long to) {
-    return new AppendEntries(from, to, 1, 10, 1, List.of(), 10, 0, 0, 0);
+    return new AppendEntries(from, to, 1, 10, 1, List.of(), 10, 0, 0, 0, 0);
   }
 
   static byte[] randomBytes(int size) {
