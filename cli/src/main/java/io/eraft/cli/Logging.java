@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * Logging of the binaries: logback to stderr ({@code logback.xml}: time, level, logger, message,
+ * Logging of the binaries: logback to stderr ({@link LogbackSetup}: time, level, logger, message,
  * key/values), so stdout carries only a command's output. grpc-java logs through
  * java.util.logging; that is routed into the same place and the same level.
  */
