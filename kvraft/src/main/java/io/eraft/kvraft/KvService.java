@@ -5,7 +5,7 @@ import io.eraft.proto.kvraftpb.CommandResponse;
 import io.eraft.proto.kvraftpb.GetStatusRequest;
 import io.eraft.proto.kvraftpb.GetStatusResponse;
 import io.eraft.proto.kvraftpb.KVServiceGrpc;
-import io.eraft.raft.server.GroupService;
+import io.eraft.raft.rpc.GroupService;
 
 /** eRaft's {@code kvraftpb.KVService}, which the server binds and the client calls. */
 public final class KvService {

@@ -5,7 +5,7 @@ import io.eraft.proto.shardctrlerpb.CommandResponse;
 import io.eraft.proto.shardctrlerpb.GetStatusRequest;
 import io.eraft.proto.shardctrlerpb.GetStatusResponse;
 import io.eraft.proto.shardctrlerpb.ShardCtrlerServiceGrpc;
-import io.eraft.raft.server.GroupService;
+import io.eraft.raft.rpc.GroupService;
 
 /** eRaft's {@code shardctrlerpb.ShardCtrlerService}, which the server binds and the client calls. */
 public final class CtrlerService {

@@ -5,9 +5,9 @@ import io.eraft.kvraft.KvService;
 import io.eraft.proto.kvraftpb.CommandRequest;
 import io.eraft.proto.kvraftpb.CommandResponse;
 import io.eraft.raft.client.GroupClient;
-import io.eraft.raft.client.GroupEndpoint;
 import io.eraft.raft.client.Retry;
 import io.eraft.raft.client.RetryPolicy;
+import io.eraft.raft.rpc.GroupEndpoint;
 import java.time.Duration;
 import java.util.List;
 

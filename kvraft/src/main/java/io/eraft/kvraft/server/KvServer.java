@@ -4,13 +4,11 @@ import io.eraft.kvraft.KvError;
 import io.eraft.proto.kvraftpb.CommandRequest;
 import io.eraft.proto.kvraftpb.CommandResponse;
 import io.eraft.proto.kvraftpb.Op;
-import io.eraft.raft.RaftNode;
-import io.eraft.raft.server.GroupAddresses;
-import io.eraft.raft.server.ReplicaStatus;
-import io.eraft.raft.server.RequestFailure;
+import io.eraft.raft.node.RaftNode;
+import io.eraft.raft.rpc.ReplicaStatus;
+import io.eraft.raft.server.RequestPath;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One KV replica's request path (eRaft's {@code KVServer.Command}), independent of the wire: Put
@@ -24,7 +22,7 @@ public final class KvServer {
   private final RaftNode<CommandResponse> node;
   private final KvStateMachine machine;
   private final KvServerOptions options;
-  private final List<String> addresses;
+  private final RequestPath<CommandResponse> path;
 
   /** A replica whose {@code ErrWrongLeader} names no leader (its group's addresses are unknown here). */
   public KvServer(RaftNode<CommandResponse> node, KvStateMachine machine, KvServerOptions options) {
@@ -37,7 +35,18 @@ public final class KvServer {
     this.node = node;
     this.machine = machine;
     this.options = options;
-    this.addresses = List.copyOf(addresses);
+    this.path = new RequestPath<>(node, machine, options.executeTimeout(), addresses,
+        new RequestPath.FailureReplies<>() {
+          @Override
+          public CommandResponse wrongLeader(String leaderAddress) {
+            return KvError.wrongLeader(leaderAddress);
+          }
+
+          @Override
+          public CommandResponse timeout() {
+            return KvError.ERR_TIMEOUT.reply("");
+          }
+        });
   }
 
   public CompletableFuture<CommandResponse> command(CommandRequest request) {
@@ -45,14 +54,7 @@ public final class KvServer {
     if (refused != null) {
       return CompletableFuture.completedFuture(refused);
     }
-    CompletableFuture<CommandResponse> outcome;
-    try {
-      outcome = request.getOp() == Op.GET ? get(request.getKey()) : update(request);
-    } catch (RuntimeException e) {
-      outcome = CompletableFuture.failedFuture(e);
-    }
-    return outcome.orTimeout(options.executeTimeout().toNanos(), TimeUnit.NANOSECONDS)
-        .exceptionally(this::failureReply);
+    return path.execute(() -> request.getOp() == Op.GET ? get(request.getKey()) : update(request));
   }
 
   private CompletableFuture<CommandResponse> get(String key) {
@@ -91,16 +93,8 @@ public final class KvServer {
     return null;
   }
 
-  /** eRaft answers every failure with one of its error strings, never with a gRPC error. */
-  private CommandResponse failureReply(Throwable error) {
-    return switch (RequestFailure.of(error)) {
-      case WRONG_LEADER -> KvError.wrongLeader(GroupAddresses.leader(node.status(), addresses));
-      case TIMEOUT -> KvError.ERR_TIMEOUT.reply("");
-    };
-  }
-
   /** eRaft's GetStatus: id, role, term, last applied, commit index, bytes on disk (log and state). */
   public ReplicaStatus status() {
-    return ReplicaStatus.of(node, machine);
+    return path.status();
   }
 }

@@ -1,7 +1,8 @@
 package io.eraft.raft.client;
 
-import io.eraft.raft.server.GroupService;
-import io.eraft.raft.server.ReplicaStatus;
+import io.eraft.raft.rpc.GroupEndpoint;
+import io.eraft.raft.rpc.GroupService;
+import io.eraft.raft.rpc.ReplicaStatus;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;

@@ -32,6 +32,14 @@ final class Inflights {
     }
   }
 
+  /** Forgets the oldest message, acknowledged or not. */
+  void freeFirstOne() {
+    Sent first = sent.pollFirst();
+    if (first != null) {
+      bytes -= first.bytes();
+    }
+  }
+
   boolean isFull() {
     return sent.size() >= maxMessages || (maxBytes > 0 && bytes >= maxBytes);
   }

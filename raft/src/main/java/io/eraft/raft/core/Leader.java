@@ -67,7 +67,7 @@ final class Leader extends RoleState {
       broadcastHeartbeat();
       progress.forEach((peer, pr) -> {
         if (peer != core.id() && pr.heartbeatElapsed()) {
-          sendAppend(peer, false);
+          sendAppend(peer, true);
         }
       });
     }
@@ -163,8 +163,10 @@ final class Leader extends RoleState {
   private void handleAppendResponse(AppendEntriesResponse m) {
     Progress pr = progress.get(m.from());
     restorations.track(m, pr, log.lastIndex(), reads);
-    pr.setRecentActive(true);
-    confirmReads(m.from(), m.readRound());
+    if (!pr.recovering()) {
+      pr.setRecentActive(true);
+      confirmReads(m.from(), m.readRound());
+    }
     if (!m.success()) {
       handleRejection(m, pr);
       maybeRestore();
@@ -222,7 +224,9 @@ final class Leader extends RoleState {
 
   private void handleSnapshotResponse(InstallSnapshotResponse m) {
     Progress pr = progress.get(m.from());
-    pr.setRecentActive(true);
+    if (!pr.recovering()) {
+      pr.setRecentActive(true);
+    }
     pr.maybeUpdate(m.matchIndex());
     if (pr.state() == Progress.State.SNAPSHOT) {
       pr.becomeProbe();
@@ -237,9 +241,12 @@ final class Leader extends RoleState {
     }
   }
 
-  /** Figure 2: commit the highest index stored on a majority, if it is from the current term. */
+  /**
+   * Figure 2: commit the highest index stored on a majority, if it is from the current term. A
+   * recovering follower holds entries but counts toward no majority (see {@link Restorations}).
+   */
   private void maybeCommit() {
-    long[] matches = progress.values().stream().mapToLong(Progress::match).toArray();
+    long[] matches = progress.values().stream().mapToLong(pr -> pr.recovering() ? 0 : pr.match()).toArray();
     long n = Quorum.committedIndex(matches);
     if (n <= log.committed() || log.term(n) != core.term()) {
       return;

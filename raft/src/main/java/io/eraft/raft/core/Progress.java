@@ -11,7 +11,10 @@ package io.eraft.raft.core;
  *       at network speed. An unanswered probe waits for an answer to a heartbeat: probing a peer
  *       that answers nothing would only start snapshot transfers into the void.
  *   <li>REPLICATE: the follower is known to match through {@code match}; entries are pipelined
- *       optimistically up to the {@link Inflights} window.
+ *       optimistically up to the {@link Inflights} window. A window that stays full for a whole
+ *       heartbeat interval with no acknowledgement gives up one slot (etcd does so on a heartbeat
+ *       answer): a message the follower dropped without a failure being reported — entries it
+ *       ignored because they started below its commit index — must not stall it forever.
  *   <li>SNAPSHOT: a snapshot transfer is in progress; nothing else is sent but heartbeats.
  * </ul>
  *
@@ -31,6 +34,10 @@ final class Progress {
   private int probeWaitedBeats;
   /** Whether the follower rejected something since the last probe without moving the probe point. */
   private boolean rejectedSinceProbe;
+  /** {@code match} when the last heartbeat interval began. */
+  private long matchAtLastBeat;
+  /** Whether the follower's last answer said it lost its state and is not restored yet. */
+  private boolean recovering;
   private boolean recentActive;
   /** The highest ReadIndex round the follower acknowledged in an answer that was not recovering. */
   private long voterAckedRound;
@@ -68,6 +75,14 @@ final class Progress {
 
   void setRecentActive(boolean active) {
     recentActive = active;
+  }
+
+  boolean recovering() {
+    return recovering;
+  }
+
+  void setRecovering(boolean recovering) {
+    this.recovering = recovering;
   }
 
   long voterAckedRound() {
@@ -161,10 +176,20 @@ final class Progress {
   }
 
   /**
-   * A heartbeat interval began. A probe answered only by rejections that could not move the probe
-   * point may go out again once a whole interval passed since it was sent; returns whether it may.
+   * A heartbeat interval began; returns whether an AppendEntries should go out now (even an empty
+   * one). A probe answered only by rejections that could not move the probe point may go out again
+   * once a whole interval passed since it was sent; a replicating window that stayed full through
+   * the interval without {@code match} moving frees its oldest slot.
    */
   boolean heartbeatElapsed() {
+    if (state == State.REPLICATE) {
+      boolean stalled = inflights.isFull() && match == matchAtLastBeat;
+      matchAtLastBeat = match;
+      if (stalled) {
+        inflights.freeFirstOne();
+      }
+      return stalled;
+    }
     if (state != State.PROBE || !probeSent || !rejectedSinceProbe || ++probeWaitedBeats < 2) {
       return false;
     }

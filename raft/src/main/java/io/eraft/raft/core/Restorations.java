@@ -25,13 +25,14 @@ import java.util.Map;
  *       in this term as given to this leader, so it never votes twice in one term.
  * </ul>
  *
- * Until then the follower neither votes nor campaigns. Its acknowledgements still count toward
- * commits, ReadIndex rounds and CheckQuorum: since it cannot vote, any majority that elects a later
- * leader overlaps the rest of every such quorum, and the restoration target covers whatever they
- * helped commit. That holds even for a late answer of its earlier self, which can also only lead
- * to a restoration the follower refuses (it checks that its own log matches through the target)
- * and to a rejection of an index it "acknowledged", on which the leader forgets it again — as it
- * does when a recovering follower loses its disk once more.
+ * Until then the follower neither votes nor campaigns, and its acknowledgements count toward no
+ * commit, ReadIndex round or CheckQuorum: it forgot its term, so it follows a leader of a term it
+ * may once have voted past. Counted, it could give a deposed leader the majority for an entry the
+ * leader of the later term — elected with its vote before the loss — never sees (the randomized
+ * simulation found that: two leaders committed different entries at one index). A late answer of
+ * its earlier self can only lead to a restoration the follower refuses (it checks that its own log
+ * matches through the target) and to a rejection of an index it "acknowledged", on which the
+ * leader forgets it again — as it does when a recovering follower loses its disk once more.
  *
  * <p>Thread-confined to the raft loop; dies with its leader.
  */
@@ -63,6 +64,7 @@ final class Restorations {
    * @param lastIndex the leader's last log index: the target of a new restoration
    */
   void track(AppendEntriesResponse m, Progress pr, long lastIndex, ReadIndexQueue reads) {
+    pr.setRecovering(m.recovering());
     Restoration r = byPeer.get(m.from());
     if (!m.recovering()) {
       if (r != null) {

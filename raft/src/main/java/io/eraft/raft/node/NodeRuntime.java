@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The running parts of a {@code RaftNode}: recovery at assembly, then the raft loop, the apply
  * thread and the ticker ({@code raft-tick-<id>}), and the inbound side of the transport. Internal:
- * services use {@code io.eraft.raft.RaftNode}. Thread-safe.
+ * services use {@code io.eraft.raft.node.RaftNode}. Thread-safe.
  *
  * @param <R> the state machine's result type
  */

@@ -1,11 +1,11 @@
 package io.eraft.raft.server;
 
 import io.eraft.raft.RaftConfig;
-import io.eraft.raft.RaftNode;
 import io.eraft.raft.RaftStatus;
 import io.eraft.raft.StateMachine;
 import io.eraft.raft.core.ClusterIds;
 import io.eraft.raft.core.HardState;
+import io.eraft.raft.node.RaftNode;
 import io.eraft.raft.storage.LevelDbLogStore;
 import io.eraft.raft.storage.LevelDbStateStore;
 import io.eraft.raft.storage.StorageException;

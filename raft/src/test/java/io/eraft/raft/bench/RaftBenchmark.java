@@ -1,8 +1,8 @@
 package io.eraft.raft.bench;
 
 import com.google.protobuf.ByteString;
-import io.eraft.raft.RaftNode;
 import io.eraft.raft.cluster.LocalRaftCluster;
+import io.eraft.raft.node.RaftNode;
 import io.eraft.raft.sim.SimNetwork;
 import java.nio.file.Files;
 import java.nio.file.Path;

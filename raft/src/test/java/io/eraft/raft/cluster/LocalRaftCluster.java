@@ -1,8 +1,8 @@
 package io.eraft.raft.cluster;
 
 import io.eraft.raft.RaftConfig;
-import io.eraft.raft.RaftNode;
 import io.eraft.raft.RaftStatus;
+import io.eraft.raft.node.RaftNode;
 import io.eraft.raft.sim.RecordingStateMachine;
 import io.eraft.raft.storage.LevelDbLogStore;
 import io.eraft.raft.storage.LogStore;

@@ -71,20 +71,24 @@ public final class SafetyChecker {
     lastCommit.remove(node);
   }
 
-  /** A node granted its vote in {@code term} to {@code candidate} (the reply left the node). */
-  void voteGranted(long voter, long term, long candidate) {
-    Grant previous = votes.putIfAbsent(new Vote(term, voter), new Grant(candidate, life(candidate)));
+  /**
+   * A node granted its vote in {@code term} to {@code candidate} (the reply left the node), which
+   * asked for it with its disk number {@code candidateDisk} ({@link #disk}).
+   */
+  void voteGranted(long voter, long term, long candidate, int candidateDisk) {
+    Grant previous = votes.putIfAbsent(new Vote(term, voter), new Grant(candidate, candidateDisk));
     if (previous != null && previous.candidate() != candidate) {
       fail("node " + voter + " voted for both " + previous.candidate() + " and " + candidate + " in term " + term);
     }
     Grant earlier = earlierLifeVotes.get(new Vote(term, voter));
-    if (earlier != null && earlier.candidate() != candidate && earlier.candidateLife() == life(earlier.candidate())) {
+    if (earlier != null && earlier.candidate() != candidate && earlier.candidateLife() == disk(earlier.candidate())) {
       fail("node " + voter + " voted for " + earlier.candidate() + " in term " + term + " before it lost its disk, "
           + "and for " + candidate + " after, while " + earlier.candidate() + " kept its state (and could win that term)");
     }
   }
 
-  private int life(long node) {
+  /** How many times {@code node} lost its disk: a candidacy lives only as long as its disk. */
+  int disk(long node) {
     return lives.getOrDefault(node, 0);
   }
 

@@ -91,7 +91,9 @@ public final class SimCluster {
 
   private record Event(long time, long seq, Runnable action) {}
 
-  private record Call(long id, int from, int fromIncarnation, int to, boolean snapshot, boolean duplicate) {}
+  /** {@code fromDisk}: which of its disks the sender had when it sent (see SafetyChecker#disk). */
+  private record Call(long id, int from, int fromIncarnation, int fromDisk, int to, boolean snapshot,
+      boolean duplicate) {}
 
   private final Options options;
   private final List<Long> peerIds = new ArrayList<>();
@@ -481,7 +483,7 @@ public final class SimCluster {
         runFor(50);
       }
     }
-    throw new AssertionError("one(" + describe(command) + ") failed to reach agreement in 10s");
+    throw new AssertionError("one(" + describe(command) + ") failed to reach agreement in 10s; " + describeNodes());
   }
 
   /**
@@ -556,6 +558,18 @@ public final class SimCluster {
 
   public static ByteString command(long value) {
     return ByteString.copyFrom(java.nio.ByteBuffer.allocate(8).putLong(value).array());
+  }
+
+  /** Every node's state, for a failure message. */
+  private String describeNodes() {
+    StringBuilder b = new StringBuilder("nodes:");
+    for (SimNode n : nodes) {
+      b.append("\n  ").append(n.id).append(n.isUp() ? "" : " down").append(n.connected ? "" : " disconnected");
+      if (n.isUp()) {
+        b.append(' ').append(n.core.status());
+      }
+    }
+    return b.toString();
   }
 
   private static String describe(ByteString command) {
@@ -755,7 +769,7 @@ public final class SimCluster {
     int to = (int) m.to();
     rpcCount[to]++;
     bytesTotal += wireSize(m);
-    Call call = new Call(++nextCallId, from.id, from.incarnation, to, snapshot, false);
+    Call call = new Call(++nextCallId, from.id, from.incarnation, checker.disk(from.id), to, snapshot, false);
     calls.put(call.id(), call);
     if (!canTalk(from.id, to) || !nodes.get(to).isUp()) {
       failCall(call, faults.failureDelayMs(networkRandom));
@@ -769,7 +783,7 @@ public final class SimCluster {
     long delay = faults.requestDelayMs(networkRandom);
     schedule(arrival(from.id, to, delay), () -> deliver(call, stamped));
     if (faults.duplicate(networkRandom)) {
-      Call dup = new Call(++nextCallId, from.id, from.incarnation, to, snapshot, true);
+      Call dup = new Call(++nextCallId, from.id, from.incarnation, call.fromDisk(), to, snapshot, true);
       calls.put(dup.id(), dup);
       RaftMessage copy = request.withCallId(dup.id());
       schedule(now + delay + faults.requestDelayMs(networkRandom), () -> deliver(dup, copy));
@@ -800,7 +814,7 @@ public final class SimCluster {
     if (call == null) {
       return;
     }
-    recordPromises(responder, response);
+    recordPromises(responder, response, call);
     bytesTotal += wireSize(response);
     if (!canTalk(responder.id, call.from()) || faults.dropReply(networkRandom)) {
       failCall(call, faults.replyDelayMs(networkRandom));
@@ -824,10 +838,13 @@ public final class SimCluster {
     });
   }
 
-  /** Votes and acknowledgements are promises about durable state: check them as they leave. */
-  private void recordPromises(SimNode responder, RaftMessage response) {
+  /**
+   * Votes and acknowledgements are promises about durable state: check them as they leave. A vote
+   * goes to the candidacy that asked for it, made with the disk the candidate had then.
+   */
+  private void recordPromises(SimNode responder, RaftMessage response, Call request) {
     if (response instanceof RequestVoteResponse v && v.voteGranted() && !v.preVote()) {
-      checker.voteGranted(responder.id, v.term(), v.to());
+      checker.voteGranted(responder.id, v.term(), v.to(), request.fromDisk());
     } else if (response instanceof AppendEntriesResponse a && a.success()) {
       checker.acknowledged(responder.id, a.index(), responder.storage.durable());
     } else if (response instanceof InstallSnapshotResponse s) {

@@ -3,16 +3,14 @@ package io.eraft.shardctrler.server;
 import io.eraft.proto.shardctrlerpb.CommandRequest;
 import io.eraft.proto.shardctrlerpb.CommandResponse;
 import io.eraft.proto.shardctrlerpb.Op;
-import io.eraft.raft.RaftNode;
-import io.eraft.raft.server.GroupAddresses;
-import io.eraft.raft.server.ReplicaStatus;
-import io.eraft.raft.server.RequestFailure;
+import io.eraft.raft.node.RaftNode;
+import io.eraft.raft.rpc.ReplicaStatus;
+import io.eraft.raft.server.RequestPath;
 import io.eraft.shardctrler.CtrlerError;
 import io.eraft.shardctrler.config.ConfigCommands;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One controller replica's request path. Query is linearizable through ReadIndex and never touches
@@ -25,8 +23,7 @@ import java.util.concurrent.TimeUnit;
 public final class CtrlerServer {
   private final RaftNode<CommandResponse> node;
   private final ConfigStateMachine machine;
-  private final Duration executeTimeout;
-  private final List<String> addresses;
+  private final RequestPath<CommandResponse> path;
 
   /** A replica whose {@code ErrWrongLeader} names no leader (its group's addresses are unknown here). */
   public CtrlerServer(RaftNode<CommandResponse> node, ConfigStateMachine machine, Duration executeTimeout) {
@@ -38,18 +35,22 @@ public final class CtrlerServer {
       List<String> addresses) {
     this.node = node;
     this.machine = machine;
-    this.executeTimeout = executeTimeout;
-    this.addresses = List.copyOf(addresses);
+    this.path = new RequestPath<>(node, machine, executeTimeout, addresses,
+        new RequestPath.FailureReplies<>() {
+          @Override
+          public CommandResponse wrongLeader(String leaderAddress) {
+            return CtrlerError.wrongLeader(leaderAddress);
+          }
+
+          @Override
+          public CommandResponse timeout() {
+            return CtrlerError.ERR_TIMEOUT.reply("");
+          }
+        });
   }
 
   public CompletableFuture<CommandResponse> command(CommandRequest request) {
-    CompletableFuture<CommandResponse> outcome;
-    try {
-      outcome = request.getOp() == Op.QUERY ? query(request.getNum()) : change(request);
-    } catch (RuntimeException e) {
-      outcome = CompletableFuture.failedFuture(e);
-    }
-    return outcome.orTimeout(executeTimeout.toNanos(), TimeUnit.NANOSECONDS).exceptionally(this::failureReply);
+    return path.execute(() -> request.getOp() == Op.QUERY ? query(request.getNum()) : change(request));
   }
 
   private CompletableFuture<CommandResponse> query(long num) {
@@ -74,15 +75,8 @@ public final class CtrlerServer {
     });
   }
 
-  private CommandResponse failureReply(Throwable error) {
-    return switch (RequestFailure.of(error)) {
-      case WRONG_LEADER -> CtrlerError.wrongLeader(GroupAddresses.leader(node.status(), addresses));
-      case TIMEOUT -> CtrlerError.ERR_TIMEOUT.reply("");
-    };
-  }
-
   /** eRaft's GetStatus: id, role, term, last applied, commit index, bytes on disk (log and state). */
   public ReplicaStatus status() {
-    return ReplicaStatus.of(node, machine);
+    return path.status();
   }
 }

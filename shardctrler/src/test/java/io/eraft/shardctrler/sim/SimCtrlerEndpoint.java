@@ -2,8 +2,8 @@ package io.eraft.shardctrler.sim;
 
 import io.eraft.proto.shardctrlerpb.CommandRequest;
 import io.eraft.proto.shardctrlerpb.CommandResponse;
-import io.eraft.raft.client.GroupEndpoint;
-import io.eraft.raft.server.ReplicaStatus;
+import io.eraft.raft.rpc.GroupEndpoint;
+import io.eraft.raft.rpc.ReplicaStatus;
 import io.eraft.raft.sim.service.SimClientEnd;
 import io.eraft.shardctrler.server.CtrlerServer;
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package io.eraft.raft.sim.service;
 
 import io.eraft.raft.RaftConfig;
-import io.eraft.raft.RaftNode;
 import io.eraft.raft.RaftStatus;
 import io.eraft.raft.SnapshotSource;
 import io.eraft.raft.core.Entry;
+import io.eraft.raft.node.RaftNode;
 import io.eraft.raft.storage.LevelDbStateMachine;
 import io.eraft.raft.storage.LevelDbStateStore;
 import io.eraft.raft.storage.MemoryLogStore;

@@ -1,6 +1,6 @@
 package io.eraft.raft.sim.service;
 
-import io.eraft.raft.RaftNode;
+import io.eraft.raft.node.RaftNode;
 import io.eraft.raft.storage.LevelDbStateMachine;
 import io.eraft.raft.storage.LevelDbStateStore;
 import java.util.function.BiFunction;

@@ -1,14 +1,17 @@
-package io.eraft.raft.server;
+package io.eraft.raft.rpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eraft.proto.kvraftpb.CommandRequest;
 import io.eraft.proto.kvraftpb.CommandResponse;
 import io.eraft.proto.kvraftpb.GetStatusRequest;
 import io.eraft.proto.kvraftpb.GetStatusResponse;
 import io.eraft.proto.kvraftpb.KVServiceGrpc;
-import io.eraft.raft.client.GroupEndpoint;
+import io.eraft.proto.shardkvpb.ShardKVServiceGrpc;
+import io.eraft.proto.shardkvpb.ShardOperationRequest;
+import io.eraft.proto.shardkvpb.ShardOperationResponse;
 import io.eraft.raft.cluster.FreePorts;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
@@ -28,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** A client endpoint of {@link GroupService} over a real gRPC channel on 127.0.0.1. */
+/** {@link GroupService} served and called over a real gRPC channel on 127.0.0.1. */
 class GroupServiceTest {
   private static final GroupService<CommandRequest, CommandResponse> KV = GroupService.of(
       KVServiceGrpc.getServiceDescriptor(), KVServiceGrpc.getCommandMethod(), KVServiceGrpc.getGetStatusMethod(),
@@ -77,6 +80,51 @@ class GroupServiceTest {
     assertEquals("k", endpoint.command(CommandRequest.newBuilder().setKey("k").build(), TIMEOUT).join().getValue());
     assertEquals("Leader", endpoint.status(TIMEOUT).join().role());
     assertEquals(0, channel.redials.get());
+  }
+
+  /** eRaft's ShardKVService has two RPCs besides Command and GetStatus, and three more status fields. */
+  @Test
+  void aServiceWithMoreRpcsAndStatusFieldsIsServedWhole() throws IOException {
+    GroupService<io.eraft.proto.shardkvpb.CommandRequest, io.eraft.proto.shardkvpb.CommandResponse> shardKv =
+        GroupService.of(ShardKVServiceGrpc.getServiceDescriptor(), ShardKVServiceGrpc.getCommandMethod(),
+            ShardKVServiceGrpc.getGetStatusMethod(), io.eraft.proto.shardkvpb.GetStatusRequest.getDefaultInstance(),
+            io.eraft.proto.shardkvpb.GetStatusResponse::newBuilder);
+    int port = FreePorts.pick();
+    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+        .addService(shardKv.bind(request -> CompletableFuture.completedFuture(
+                io.eraft.proto.shardkvpb.CommandResponse.newBuilder().setErr("OK").build()),
+                () -> new ReplicaStatus(2, "Follower", "voter", 4, 9, 9, 100))
+            .rpc(ShardKVServiceGrpc.getGetShardsDataMethod(), request -> CompletableFuture.completedFuture(
+                ShardOperationResponse.newBuilder().setErr("OK").setConfigNum(request.getConfigNum()).build()))
+            .rpc(ShardKVServiceGrpc.getDeleteShardsDataMethod(), request -> CompletableFuture.failedFuture(
+                new IllegalStateException("not now")))
+            .statusDetails(reply -> reply.setField(reply.getDescriptorForType().findFieldByName("gid"), 100L)))
+        .build().start();
+    channel = new CountingChannel(port);
+
+    ShardOperationRequest pull = ShardOperationRequest.newBuilder().setConfigNum(7).addShardIds(3).build();
+    assertEquals(7, GroupService.call(channel, ShardKVServiceGrpc.getGetShardsDataMethod(), pull, TIMEOUT).join()
+        .getConfigNum());
+    CompletionException failed = assertThrows(CompletionException.class,
+        () -> GroupService.call(channel, ShardKVServiceGrpc.getDeleteShardsDataMethod(), pull, TIMEOUT).join());
+    assertEquals(Status.Code.UNKNOWN, Status.fromThrowable(failed).getCode(), "a failed handler is an error, not a hang");
+    io.eraft.proto.shardkvpb.GetStatusResponse status = GroupService.call(channel,
+        ShardKVServiceGrpc.getGetStatusMethod(), io.eraft.proto.shardkvpb.GetStatusRequest.getDefaultInstance(),
+        TIMEOUT).join();
+    assertEquals(100, status.getGid());
+    assertEquals(ReplicaStatus.fromProto(status), new ReplicaStatus(2, "Follower", "voter", 4, 9, 9, 100));
+  }
+
+  @Test
+  void aServiceWithAnUnservedRpcIsRefusedWhenBound() {
+    GroupService<io.eraft.proto.shardkvpb.CommandRequest, io.eraft.proto.shardkvpb.CommandResponse> shardKv =
+        GroupService.of(ShardKVServiceGrpc.getServiceDescriptor(), ShardKVServiceGrpc.getCommandMethod(),
+            ShardKVServiceGrpc.getGetStatusMethod(), io.eraft.proto.shardkvpb.GetStatusRequest.getDefaultInstance(),
+            io.eraft.proto.shardkvpb.GetStatusResponse::newBuilder);
+    GroupService<io.eraft.proto.shardkvpb.CommandRequest, io.eraft.proto.shardkvpb.CommandResponse>.Binding binding =
+        shardKv.bind(request -> new CompletableFuture<>(), () -> new ReplicaStatus(0, "Leader", "voter", 1, 1, 1, 0));
+    IllegalStateException e = assertThrows(IllegalStateException.class, binding::bindService);
+    assertTrue(e.getMessage().contains("GetShardsData"), e.getMessage());
   }
 
   /** A plaintext channel to 127.0.0.1:{@code port} that counts {@link #resetConnectBackoff()} calls. */

@@ -1,6 +1,5 @@
-package io.eraft.raft.client;
+package io.eraft.raft.rpc;
 
-import io.eraft.raft.server.ReplicaStatus;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 

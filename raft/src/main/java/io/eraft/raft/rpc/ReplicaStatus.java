@@ -1,13 +1,10 @@
-package io.eraft.raft.server;
+package io.eraft.raft.rpc;
 
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import com.google.protobuf.MessageOrBuilder;
-import io.eraft.raft.RaftNode;
-import io.eraft.raft.RaftStatus;
 import io.eraft.raft.core.Standing;
-import io.eraft.raft.storage.LevelDbStateMachine;
 
 /**
  * What eRaft's GetStatus reports about one replica. Every eRaft service has its own
@@ -24,13 +21,6 @@ import io.eraft.raft.storage.LevelDbStateMachine;
 public record ReplicaStatus(long id, String role, String standing, long term, long lastApplied, long commitIndex,
     long storageBytes) {
   private static final String STANDING = "standing";
-
-  /** The status of a running replica. */
-  public static ReplicaStatus of(RaftNode<?> node, LevelDbStateMachine<?> machine) {
-    RaftStatus s = node.status();
-    return new ReplicaStatus(s.id(), s.role().displayName(), s.standing().displayName(), s.term(), s.lastApplied(),
-        s.commitIndex(), s.storageBytes() + machine.sizeBytes());
-  }
 
   /** This status in a service's {@code GetStatusResponse}, built with {@code builder}. */
   @SuppressWarnings("unchecked") // the builder builds the message type the caller names

@@ -1,8 +1,11 @@
-package io.eraft.raft;
+package io.eraft.raft.node;
 
 import com.google.protobuf.ByteString;
+import io.eraft.raft.ProposalFailedException;
+import io.eraft.raft.RaftConfig;
+import io.eraft.raft.RaftStatus;
+import io.eraft.raft.StateMachine;
 import io.eraft.raft.core.RaftCore;
-import io.eraft.raft.node.NodeRuntime;
 import io.eraft.raft.storage.LogStore;
 import io.eraft.raft.transport.Transport;
 import io.micrometer.core.instrument.MeterRegistry;

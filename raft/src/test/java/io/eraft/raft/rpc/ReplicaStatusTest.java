@@ -1,4 +1,4 @@
-package io.eraft.raft.server;
+package io.eraft.raft.rpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.eraft.raft.client;
+package io.eraft.raft.rpc;
 
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;

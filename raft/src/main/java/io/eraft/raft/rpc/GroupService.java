@@ -1,8 +1,6 @@
-package io.eraft.raft.server;
+package io.eraft.raft.rpc;
 
 import com.google.protobuf.Message;
-import io.eraft.raft.client.FutureObserver;
-import io.eraft.raft.client.GroupEndpoint;
 import io.grpc.BindableService;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -18,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * A Raft group's client-facing gRPC service made of eRaft's two RPCs, {@code Command} and
@@ -36,9 +35,10 @@ public final class GroupService<Q, P> {
   /** The typed GetStatus RPC; its request is always the same empty message. */
   private record StatusRpc<SQ, SP extends Message>(MethodDescriptor<SQ, SP> method, SQ request,
       Supplier<Message.Builder> replyBuilder) {
-    void addTo(ServerServiceDefinition.Builder definition, Supplier<ReplicaStatus> status) {
+    void addTo(ServerServiceDefinition.Builder definition, Supplier<ReplicaStatus> status,
+        UnaryOperator<Message.Builder> details) {
       definition.addMethod(method, ServerCalls.asyncUnaryCall((ignored, responses) -> {
-        responses.onNext(status.get().<SP>toProto(replyBuilder.get()));
+        responses.onNext(status.get().<SP>toProto(details.apply(replyBuilder.get())));
         responses.onCompleted();
       }));
     }
@@ -66,19 +66,70 @@ public final class GroupService<Q, P> {
   }
 
   /**
-   * The service over a replica's request path. Replies are sent from the thread that completes the
-   * command (often Raft's apply thread): sending a unary reply only queues it on the channel.
+   * The service over a replica's request path: Command and GetStatus; a service with more RPCs
+   * adds them with {@link Binding#rpc}, and one whose status has more fields fills them with
+   * {@link Binding#statusDetails}. Replies are sent from the thread that completes the request
+   * (often Raft's apply thread): sending a unary reply only queues it on the channel.
    */
-  public BindableService bind(Function<Q, CompletableFuture<P>> commands, Supplier<ReplicaStatus> replicaStatus) {
-    ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(service)
-        .addMethod(command, ServerCalls.asyncUnaryCall((request, responses) ->
-            commands.apply(request).thenAccept(reply -> {
-              responses.onNext(reply);
-              responses.onCompleted();
-            })));
-    status.addTo(definition, replicaStatus);
-    ServerServiceDefinition built = definition.build();
-    return () -> built;
+  public Binding bind(Function<Q, CompletableFuture<P>> commands, Supplier<ReplicaStatus> replicaStatus) {
+    return new Binding(commands, replicaStatus);
+  }
+
+  /**
+   * A service bound to its handlers; gRPC reads it once, when the server starts. Every RPC of the
+   * service must have a handler by then (gRPC refuses a service with an unbound method).
+   */
+  public final class Binding implements BindableService {
+    private final ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(service);
+    private final Supplier<ReplicaStatus> replicaStatus;
+    private UnaryOperator<Message.Builder> statusDetails = UnaryOperator.identity();
+    private ServerServiceDefinition built;
+
+    private Binding(Function<Q, CompletableFuture<P>> commands, Supplier<ReplicaStatus> replicaStatus) {
+      this.replicaStatus = replicaStatus;
+      definition.addMethod(command, unaryHandler(commands));
+    }
+
+    /** Serves {@code method}, one of the service's RPCs besides Command and GetStatus. */
+    public <A, B> Binding rpc(MethodDescriptor<A, B> method, Function<A, CompletableFuture<B>> handler) {
+      definition.addMethod(method, unaryHandler(handler));
+      return this;
+    }
+
+    /** Fills the service's own GetStatus fields (beyond eRaft's common six) into each reply. */
+    public Binding statusDetails(UnaryOperator<Message.Builder> details) {
+      this.statusDetails = details;
+      return this;
+    }
+
+    @Override
+    public synchronized ServerServiceDefinition bindService() {
+      if (built == null) {
+        status.addTo(definition, replicaStatus, statusDetails);
+        built = definition.build();
+      }
+      return built;
+    }
+  }
+
+  private static <A, B> io.grpc.ServerCallHandler<A, B> unaryHandler(Function<A, CompletableFuture<B>> handler) {
+    return ServerCalls.asyncUnaryCall((request, responses) -> handler.apply(request).whenComplete((reply, error) -> {
+      if (error != null) {
+        responses.onError(Status.fromThrowable(error).asRuntimeException());
+      } else {
+        responses.onNext(reply);
+        responses.onCompleted();
+      }
+    }));
+  }
+
+  /**
+   * Calls one of the service's other RPCs on the server behind {@code channel}, asynchronously,
+   * dialling again at once if the connection was refused (see {@link #endpoint}).
+   */
+  public static <A, B> CompletableFuture<B> call(ManagedChannel channel, MethodDescriptor<A, B> method, A request,
+      Duration timeout) {
+    return redialOnFailure(channel, unary(channel, method, request, timeout));
   }
 
   /** One server over {@code channel}, called asynchronously (no thread waits for an answer). */
