@@ -19,11 +19,11 @@ import org.junit.jupiter.api.Test;
  * faults heal, a leader must emerge and commit a new command on every node, and every node that
  * lost its disk must be a voter again, within a bound.
  *
- * <p>{@code -Draft.sim.seeds=N} sets the number of seeds (default 2000); {@code -Draft.sim.seed=S}
+ * <p>{@code -Draft.sim.seeds=N} sets the number of seeds (default 10,000); {@code -Draft.sim.seed=S}
  * replays one.
  */
 class RandomizedSimulationTest {
-  private static final int DEFAULT_SEEDS = 2000;
+  private static final int DEFAULT_SEEDS = 10_000;
 
   @Test
   void randomizedFaultsKeepRaftSafeAndLive() {
