@@ -3,6 +3,7 @@ package io.eraft.kvraft.server;
 import io.eraft.kvraft.KvService;
 import io.eraft.raft.RaftConfig;
 import io.eraft.raft.server.ReplicaServer;
+import io.eraft.raft.server.ReplicaServices;
 import io.eraft.raft.transport.GrpcTransportOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -20,7 +21,7 @@ public final class KvReplica {
     return ReplicaServer.start("kvraft", config, addresses, transportOptions(options), registry, KvStateMachine::new,
         (node, machine) -> {
           KvServer server = new KvServer(node, machine, options, addresses);
-          return List.of(KvService.GRPC.bind(server::command, server::status));
+          return ReplicaServices.of(KvService.GRPC.bind(server::command, server::status));
         });
   }
 

@@ -1,6 +1,7 @@
 package io.eraft.raft.node;
 
 import com.google.protobuf.ByteString;
+import io.eraft.raft.LeadershipListener;
 import io.eraft.raft.ProposalFailedException;
 import io.eraft.raft.RaftConfig;
 import io.eraft.raft.RaftStatus;
@@ -89,6 +90,10 @@ public final class NodeRuntime<R> implements InboundHandler {
   public static <R> NodeRuntime<R> assemble(RaftConfig config, StateMachine<R> stateMachine, LogStore log,
       Transport transport, MeterRegistry registry, LongConsumer clusterIdRecorder) {
     return new NodeRuntime<>(config, stateMachine, log, transport, registry, clusterIdRecorder);
+  }
+
+  public void addLeadershipListener(LeadershipListener listener) {
+    loop.addLeadershipListener(listener);
   }
 
   public void start() {

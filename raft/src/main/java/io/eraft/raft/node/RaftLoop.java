@@ -1,8 +1,9 @@
 package io.eraft.raft.node;
 
 import com.google.protobuf.ByteString;
-import io.eraft.raft.ProposalFailedException;
+import io.eraft.raft.LeadershipListener;
 import io.eraft.raft.ProposalFailedException.Reason;
+import io.eraft.raft.ProposalFailedException;
 import io.eraft.raft.RaftStatus;
 import io.eraft.raft.core.CoreStatus;
 import io.eraft.raft.core.HardState;
@@ -87,6 +88,7 @@ public final class RaftLoop<R> {
   private volatile RaftStatus status;
   private volatile boolean running = true;
   private long leaderSeen = -1;
+  private final Leadership leadership = new Leadership();
 
   RaftLoop(long id, List<Long> peers, RaftCore core, LogStore log, Transport transport, Applier<R> applier,
       SnapshotReceiver snapshots, PendingProposals<R> proposals, NodeMetrics metrics, long compactionRetainEntries,
@@ -108,6 +110,10 @@ public final class RaftLoop<R> {
     this.thread = new Thread(this::run, "raft-loop-" + id);
     thread.setDaemon(true);
     publishStatus(null);
+  }
+
+  void addLeadershipListener(LeadershipListener listener) {
+    leadership.add(listener);
   }
 
   void start() {
@@ -404,6 +410,7 @@ public final class RaftLoop<R> {
       }
       leaderSeen = s.leaderId();
     }
+    leadership.observe(s.role(), s.term());
     status = new RaftStatus(id, s.role(), s.term(), s.leaderId(), s.commitIndex(), applier.lastApplied(),
         s.lastIndex(), log.sizeBytes(), s.standing(), failure);
   }
@@ -438,6 +445,7 @@ public final class RaftLoop<R> {
     inboundCalls.values().forEach(f -> f.completeExceptionally(new IllegalStateException(why)));
     inboundCalls.clear();
     proposals.failAll(Reason.STOPPED, why);
+    leadership.stopped();
     if (failure != null) {
       onFailure.accept(failure);
     }

@@ -1,6 +1,7 @@
 package io.eraft.raft.node;
 
 import com.google.protobuf.ByteString;
+import io.eraft.raft.LeadershipListener;
 import io.eraft.raft.ProposalFailedException;
 import io.eraft.raft.RaftConfig;
 import io.eraft.raft.RaftStatus;
@@ -63,6 +64,15 @@ public final class RaftNode<R> implements AutoCloseable {
    */
   public CompletableFuture<Long> readIndex() {
     return runtime.readIndex();
+  }
+
+  /**
+   * Tells {@code listener} each time this node starts or stops leading (on the raft loop: it must
+   * return quickly). Add listeners before {@link #start()}; a node that stops while leading tells
+   * them it stopped.
+   */
+  public void addLeadershipListener(LeadershipListener listener) {
+    runtime.addLeadershipListener(listener);
   }
 
   public RaftStatus status() {

@@ -66,14 +66,17 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
   private final LevelDbStateStore store;
   private final Server server;
   private final String address;
+  private final List<AutoCloseable> owned;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private ReplicaServer(RaftNode<?> node, M machine, LevelDbStateStore store, Server server, String address) {
+  private ReplicaServer(RaftNode<?> node, M machine, LevelDbStateStore store, Server server, String address,
+      List<AutoCloseable> owned) {
     this.node = node;
     this.machine = machine;
     this.store = store;
     this.server = server;
     this.address = address;
+    this.owned = owned;
   }
 
   /**
@@ -83,14 +86,15 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
    * @param service the service's name, recorded in the data directory ({@link DirectoryOwner})
    * @param addresses every replica's {@code host:port}; a replica's id is its position
    * @param machine builds the state machine on the opened store
-   * @param services the application's gRPC services, given the node and the state machine
+   * @param services the application's gRPC services and what else it owns, given the node (to
+   *     which it may add leadership listeners: the node starts after this) and the state machine
    * @throws io.eraft.raft.storage.StorageException if the directory belongs to another replica or a
    *     store cannot be opened
    * @throws IOException if the port cannot be bound (the message says which and why)
    */
   public static <R, M extends StateMachine<R>> ReplicaServer<M> start(String service, RaftConfig config,
       List<String> addresses, GrpcTransportOptions transportOptions, MeterRegistry registry, Function<LevelDbStateStore, M> machine,
-      BiFunction<RaftNode<R>, M, List<BindableService>> services) throws IOException {
+      BiFunction<RaftNode<R>, M, ReplicaServices> services) throws IOException {
     if (config.id() < 0 || config.id() >= addresses.size()) {
       throw new IllegalArgumentException("id " + config.id() + " is not a position in the " + addresses.size()
           + " addresses");
@@ -119,14 +123,16 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
           .clusterIdRecorder(clusterId -> claimed.set(claimed.get().withClusterId(clusterId)))
           .build();
       opened.add(node);
-      Server server = listen(address, transportOptions, transport, services.apply(node, stateMachine));
+      ReplicaServices running = services.apply(node, stateMachine);
+      opened.addAll(running.owned());
+      Server server = listen(address, transportOptions, transport, running.grpc());
       opened.add(() -> server.shutdownNow());
       node.start();
       RaftStatus status = node.status();
       LOG.atInfo().addKeyValue("id", config.id()).addKeyValue("address", address).addKeyValue("dataDir", dir)
           .addKeyValue("appliedIndex", status.lastApplied()).addKeyValue("lastLogIndex", status.lastLogIndex())
           .log("replica serving");
-      return new ReplicaServer<>(node, stateMachine, store, server, address);
+      return new ReplicaServer<>(node, stateMachine, store, server, address, running.owned());
     } catch (IOException | RuntimeException e) {
       for (int i = opened.size() - 1; i >= 0; i--) {
         try {
@@ -223,6 +229,13 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
       return;
     }
     node.close();
+    for (int i = owned.size() - 1; i >= 0; i--) {
+      try {
+        owned.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("closing {} failed", owned.get(i), e);
+      }
+    }
     server.shutdown();
     try {
       if (!server.awaitTermination(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS)) {

@@ -1,5 +1,6 @@
 package io.eraft.raft.cluster;
 
+import io.eraft.raft.LeadershipListener;
 import io.eraft.raft.RaftConfig;
 import io.eraft.raft.RaftStatus;
 import io.eraft.raft.node.RaftNode;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -48,6 +50,7 @@ public final class LocalRaftCluster implements AutoCloseable {
   private final RaftNode<?>[] nodes;
   private final Server[] servers;
   private final LogStore[] memoryLogs;
+  private IntFunction<LeadershipListener> leadershipListeners = i -> (leading, term) -> { };
 
   private LocalRaftCluster(int size, Path dir, TransportFactory transports, UnaryOperator<RaftConfig.Builder> tuning)
       throws IOException {
@@ -73,6 +76,12 @@ public final class LocalRaftCluster implements AutoCloseable {
   public static LocalRaftCluster inMemory(int size, Path dir, TransportFactory transports,
       UnaryOperator<RaftConfig.Builder> tuning) throws IOException {
     return new LocalRaftCluster(size, dir, transports, tuning);
+  }
+
+  /** Gives each node, as it (re)starts, the leadership listener made for its position. */
+  public LocalRaftCluster withLeadershipListeners(IntFunction<LeadershipListener> listeners) {
+    this.leadershipListeners = listeners;
+    return this;
   }
 
   public LocalRaftCluster startAll() throws IOException {
@@ -115,14 +124,15 @@ public final class LocalRaftCluster implements AutoCloseable {
       }
       log = memoryLogs[i]; // survives restarts: close() is a no-op
     }
-    nodes[i] = RaftNode.<Long>builder()
+    RaftNode<Long> node = RaftNode.<Long>builder()
         .config(config)
         .stateMachine(machines[i])
         .logStore(log)
         .transport(transport)
         .meterRegistry(new SimpleMeterRegistry())
-        .build()
-        .start();
+        .build();
+    node.addLeadershipListener(leadershipListeners.apply(i));
+    nodes[i] = node.start();
   }
 
   public void stop(int i) {

@@ -2,6 +2,7 @@ package io.eraft.shardctrler.server;
 
 import io.eraft.raft.RaftConfig;
 import io.eraft.raft.server.ReplicaServer;
+import io.eraft.raft.server.ReplicaServices;
 import io.eraft.raft.transport.GrpcTransportOptions;
 import io.eraft.shardctrler.CtrlerService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +23,7 @@ public final class CtrlerReplica {
     return ReplicaServer.start("shardctrler", config, addresses, GrpcTransportOptions.DEFAULTS, registry, ConfigStateMachine::new,
         (node, machine) -> {
           CtrlerServer server = new CtrlerServer(node, machine, executeTimeout, addresses);
-          return List.of(CtrlerService.GRPC.bind(server::command, server::status));
+          return ReplicaServices.of(CtrlerService.GRPC.bind(server::command, server::status));
         });
   }
 }
