@@ -5,8 +5,6 @@ import io.eraft.raft.core.SnapshotMeta;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -20,14 +18,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.iq80.leveldb.CompressionType;
-import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBException;
 import org.iq80.leveldb.DBIterator;
-import org.iq80.leveldb.ReadOptions;
-import org.iq80.leveldb.Snapshot;
 import org.iq80.leveldb.WriteBatch;
 import org.iq80.leveldb.WriteOptions;
 import org.slf4j.Logger;
@@ -59,11 +52,7 @@ import org.slf4j.LoggerFactory;
 public final class LevelDbStateStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LevelDbStateStore.class);
   static final Duration FLUSH_TIMEOUT = Duration.ofMinutes(2);
-  private static final String WHAT = "state machine";
-  private static final String CURRENT = "CURRENT";
-  private static final String CURRENT_TMP = CURRENT + ".tmp";
-  private static final String DB_PREFIX = "db-";
-  private static final Pattern DB_NAME = Pattern.compile("db-\\d{6,}");
+  static final String WHAT = "state machine";
   private static final byte[] APPLIED_KEY = {0, 'a', 'p', 'p', 'l', 'i', 'e', 'd'};
   /** A key below every stored key: compacting just it touches no table, only flushes the memtable. */
   private static final byte[] FLUSH_PROBE_KEY = {0};
@@ -99,19 +88,19 @@ public final class LevelDbStateStore implements AutoCloseable {
    */
   public static LevelDbStateStore open(Path root) {
     LevelDbDirectory.prepare(WHAT, root);
-    String liveName = readCurrent(root);
+    String liveName = StateDatabases.readCurrent(root);
     boolean created = liveName == null;
     if (created) {
-      liveName = dbName(1);
+      liveName = StateDatabases.dbName(1);
     }
     Path liveDir = root.resolve(liveName);
     DbHandle handle = new DbHandle(liveDir, LevelDbDirectory.open(WHAT, liveDir, options()));
     try {
       if (created) {
-        writeCurrent(root, liveName); // only once the database it names exists
+        StateDatabases.writeCurrent(root, liveName); // only once the database it names exists
       }
       SnapshotMeta applied = readApplied(handle);
-      removeOtherDatabases(root, liveName);
+      StateDatabases.removeOtherDatabases(root, liveName);
       LOG.atDebug().addKeyValue("dir", liveDir).addKeyValue("appliedIndex", applied.index())
           .log("opened state machine");
       return new LevelDbStateStore(root, handle, applied);
@@ -209,7 +198,7 @@ public final class LevelDbStateStore implements AutoCloseable {
    */
   public void install(SnapshotMeta meta, InputStream data) throws IOException {
     DbHandle old = live;
-    String freshName = dbName(sequenceOf(old.dir) + 1);
+    String freshName = StateDatabases.dbName(StateDatabases.sequenceOf(old.dir) + 1);
     Path freshDir = root.resolve(freshName);
     LevelDbDirectory.deleteRecursively(freshDir);
     DbHandle fresh = new DbHandle(freshDir, LevelDbDirectory.open(WHAT, freshDir, options()));
@@ -236,9 +225,9 @@ public final class LevelDbStateStore implements AutoCloseable {
    */
   private void switchCurrent(String freshName, DbHandle fresh) {
     try {
-      writeCurrent(root, freshName);
+      StateDatabases.writeCurrent(root, freshName);
     } catch (StorageException e) {
-      if (!freshName.equals(readCurrent(root))) {
+      if (!freshName.equals(StateDatabases.readCurrent(root))) {
         fresh.retire();
       } else {
         fresh.release();
@@ -360,174 +349,5 @@ public final class LevelDbStateStore implements AutoCloseable {
 
   private static org.iq80.leveldb.Options options() {
     return LevelDbDirectory.options(CompressionType.SNAPPY);
-  }
-
-  private static String dbName(long sequence) {
-    return String.format("%s%06d", DB_PREFIX, sequence);
-  }
-
-  private static long sequenceOf(Path dbDir) {
-    return Long.parseLong(dbDir.getFileName().toString().substring(DB_PREFIX.length()));
-  }
-
-  /** The live database's name from CURRENT, or null in a new store. */
-  private static String readCurrent(Path root) {
-    Path current = root.resolve(CURRENT);
-    try {
-      if (!Files.exists(current)) {
-        try (Stream<Path> entries = Files.list(root)) {
-          // A database without CURRENT is one whose creation crashed before CURRENT was written.
-          if (entries.map(p -> p.getFileName().toString())
-              .anyMatch(name -> !name.equals(CURRENT_TMP) && !DB_NAME.matcher(name).matches())) {
-            throw new StorageException(WHAT + " directory " + root + " is not empty but has no " + CURRENT
-                + " file: it is not a state machine directory; choose an empty or existing data directory");
-          }
-        }
-        return null;
-      }
-      String name = Files.readString(current, StandardCharsets.US_ASCII).trim();
-      if (!DB_NAME.matcher(name).matches() || !Files.isDirectory(root.resolve(name))) {
-        throw LevelDbDirectory.corrupt(WHAT, root, CURRENT + " names '" + name + "', which is not a database here",
-            null);
-      }
-      return name;
-    } catch (IOException e) {
-      throw new StorageException("cannot read " + WHAT + " directory " + root + " (" + e
-          + "): check that it exists and is readable", e);
-    }
-  }
-
-  /** Points CURRENT at {@code name}, atomically ({@link AtomicFiles#replace}). */
-  private static void writeCurrent(Path root, String name) {
-    try {
-      AtomicFiles.replace(root.resolve(CURRENT), (name + "\n").getBytes(StandardCharsets.US_ASCII));
-    } catch (IOException e) {
-      throw new StorageException("cannot update " + root.resolve(CURRENT) + " (" + e
-          + "): check free space and permissions", e);
-    }
-  }
-
-  /** Deletes databases left by an install that crashed before switching CURRENT. */
-  private static void removeOtherDatabases(Path root, String liveName) {
-    try (Stream<Path> entries = Files.list(root)) {
-      for (Path p : (Iterable<Path>) entries::iterator) {
-        String name = p.getFileName().toString();
-        if (DB_NAME.matcher(name).matches() && !name.equals(liveName)) {
-          LOG.atInfo().addKeyValue("dir", p).log("removing a state machine copy left by an interrupted install");
-          LevelDbDirectory.deleteRecursively(p);
-        }
-      }
-    } catch (IOException e) {
-      throw new StorageException("cannot list " + WHAT + " directory " + root + " (" + e + ")", e);
-    }
-  }
-
-  /** A point-in-time copy, streamed from a LevelDB snapshot of the database live when it was opened. */
-  private static final class StateSnapshotSource implements SnapshotSource {
-    private final DbHandle handle;
-    private final SnapshotMeta meta;
-    private final Snapshot snapshot;
-    private final StateSnapshotStream data;
-    private final AtomicBoolean closed = new AtomicBoolean();
-
-    StateSnapshotSource(DbHandle handle, SnapshotMeta meta) {
-      this.handle = handle;
-      this.meta = meta;
-      this.snapshot = handle.db.getSnapshot();
-      DBIterator iterator = null;
-      try {
-        iterator = handle.db.iterator(new ReadOptions().snapshot(snapshot).fillCache(false));
-        this.data = new StateSnapshotStream(iterator);
-      } catch (RuntimeException e) {
-        closeQuietly(iterator);
-        closeQuietly(snapshot);
-        throw e;
-      }
-    }
-
-    @Override
-    public SnapshotMeta meta() {
-      return meta;
-    }
-
-    @Override
-    public InputStream data() {
-      return data;
-    }
-
-    /** Releases the iterator, the LevelDB snapshot and the database reference, in that order. Idempotent. */
-    @Override
-    public void close() {
-      if (!closed.compareAndSet(false, true)) {
-        return;
-      }
-      try {
-        closeQuietly(data);
-        closeQuietly(snapshot);
-      } finally {
-        handle.release();
-      }
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-      if (c == null) {
-        return;
-      }
-      try {
-        c.close();
-      } catch (Exception e) {
-        LOG.warn("closing part of a state snapshot failed", e);
-      }
-    }
-  }
-
-  /** One LevelDB database directory, closed (and, once retired, deleted) when its last user releases it. */
-  private static final class DbHandle {
-    final Path dir;
-    final DB db;
-    private int refs = 1;
-    private boolean retired;
-
-    DbHandle(Path dir, DB db) {
-      this.dir = dir;
-      this.db = db;
-    }
-
-    synchronized boolean retain() {
-      if (refs == 0) {
-        return false;
-      }
-      refs++;
-      return true;
-    }
-
-    /** Drops the owner's reference and deletes the directory once closed. */
-    void retire() {
-      synchronized (this) {
-        retired = true;
-      }
-      release();
-    }
-
-    void release() {
-      boolean deleteAfterClose;
-      synchronized (this) {
-        if (refs <= 0) {
-          throw new IllegalStateException("state machine database in " + dir + " released more often than retained");
-        }
-        if (--refs > 0) {
-          return;
-        }
-        deleteAfterClose = retired;
-      }
-      try {
-        db.close();
-      } catch (IOException e) {
-        LOG.warn("closing the state machine database in {} failed", dir, e);
-      }
-      if (deleteAfterClose) {
-        LevelDbDirectory.deleteRecursively(dir);
-      }
-    }
   }
 }
