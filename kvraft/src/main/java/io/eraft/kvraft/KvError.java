@@ -1,6 +1,7 @@
 package io.eraft.kvraft;
 
 import io.eraft.proto.kvraftpb.CommandResponse;
+import io.eraft.raft.rpc.GroupErrors;
 
 /**
  * The {@code err} strings of {@code kvraftpb.CommandResponse}. The first four are eRaft's, on the
@@ -11,9 +12,9 @@ public enum KvError {
   /** Get of an absent key; the value is empty. */
   ERR_NO_KEY("ErrNoKey"),
   /** This server does not lead; try another (the leader it knows of is in {@code leader_address}). Not applied. */
-  ERR_WRONG_LEADER("ErrWrongLeader"),
+  ERR_WRONG_LEADER(GroupErrors.WRONG_LEADER),
   /** No outcome in time; the command may or may not have applied. Retry with the same ids. */
-  ERR_TIMEOUT("ErrTimeout"),
+  ERR_TIMEOUT(GroupErrors.TIMEOUT),
   /** The value exceeds the server's limit; the value field explains. Not applied. */
   ERR_VALUE_TOO_LARGE("ErrValueTooLarge"),
   /** The request is malformed (unknown op, oversized key); the value field explains. Not applied. */

@@ -1,6 +1,7 @@
 package io.eraft.shardctrler;
 
 import io.eraft.proto.shardctrlerpb.CommandResponse;
+import io.eraft.raft.rpc.GroupErrors;
 import io.eraft.shardctrler.config.ConfigCodec;
 import io.eraft.shardctrler.config.ShardConfig;
 
@@ -11,8 +12,8 @@ import io.eraft.shardctrler.config.ShardConfig;
  */
 public enum CtrlerError {
   OK("OK"),
-  ERR_WRONG_LEADER("ErrWrongLeader"),
-  ERR_TIMEOUT("ErrTimeout"),
+  ERR_WRONG_LEADER(GroupErrors.WRONG_LEADER),
+  ERR_TIMEOUT(GroupErrors.TIMEOUT),
   ERR_BAD_REQUEST("ErrBadRequest");
 
   /** eRaft answers every non-Query command with an empty config: number 0, ten 0 shards, no groups. */

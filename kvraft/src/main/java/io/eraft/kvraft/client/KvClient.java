@@ -1,6 +1,5 @@
 package io.eraft.kvraft.client;
 
-import io.eraft.kvraft.KvError;
 import io.eraft.kvraft.KvService;
 import io.eraft.proto.kvraftpb.CommandRequest;
 import io.eraft.proto.kvraftpb.CommandResponse;
@@ -38,10 +37,6 @@ public final class KvClient extends GroupClient<CommandRequest, CommandResponse>
 
   /** Why a reply means "ask another server" and which, or null if it is the answer. */
   static Retry retry(CommandResponse reply) {
-    String err = reply.getErr();
-    if (KvError.ERR_WRONG_LEADER.wire().equals(err)) {
-      return Retry.toLeader(err, reply.getLeaderAddress());
-    }
-    return KvError.ERR_TIMEOUT.wire().equals(err) ? Retry.because(err) : null;
+    return Retry.ofReply(reply.getErr(), reply.getLeaderAddress());
   }
 }

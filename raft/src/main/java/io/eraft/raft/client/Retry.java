@@ -1,5 +1,7 @@
 package io.eraft.raft.client;
 
+import io.eraft.raft.rpc.GroupErrors;
+
 /**
  * Why a server's reply sends a client to another server, as a service's client reads it; null
  * stands for "this reply is the answer". Immutable.
@@ -23,6 +25,18 @@ public record Retry(String reason, String leaderAddress) {
   /** Ask {@code leaderAddress} next ("" if the server knew no leader). */
   public static Retry toLeader(String reason, String leaderAddress) {
     return new Retry(reason, leaderAddress);
+  }
+
+  /**
+   * What an eRaft reply with error {@code err} means to its client: {@code ErrWrongLeader} →
+   * ask {@code leaderAddress} (or another server), {@code ErrTimeout} → ask again; null for any
+   * other error (the reply is the answer).
+   */
+  public static Retry ofReply(String err, String leaderAddress) {
+    if (GroupErrors.WRONG_LEADER.equals(err)) {
+      return toLeader(err, leaderAddress);
+    }
+    return GroupErrors.TIMEOUT.equals(err) ? because(err) : null;
   }
 
   public boolean namesLeader() {

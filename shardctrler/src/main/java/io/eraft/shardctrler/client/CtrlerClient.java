@@ -6,7 +6,6 @@ import io.eraft.raft.client.GroupClient;
 import io.eraft.raft.client.Retry;
 import io.eraft.raft.client.RetryPolicy;
 import io.eraft.raft.rpc.GroupEndpoint;
-import io.eraft.shardctrler.CtrlerError;
 import io.eraft.shardctrler.CtrlerService;
 import java.time.Duration;
 import java.util.List;
@@ -35,10 +34,6 @@ public final class CtrlerClient extends GroupClient<CommandRequest, CommandRespo
 
   /** Why a reply means "ask another replica" and which, or null if it is the answer. */
   static Retry retry(CommandResponse reply) {
-    String err = reply.getErr();
-    if (CtrlerError.ERR_WRONG_LEADER.wire().equals(err)) {
-      return Retry.toLeader(err, reply.getLeaderAddress());
-    }
-    return CtrlerError.ERR_TIMEOUT.wire().equals(err) ? Retry.because(err) : null;
+    return Retry.ofReply(reply.getErr(), reply.getLeaderAddress());
   }
 }
