@@ -36,17 +36,7 @@ public final class KvServer {
     this.machine = machine;
     this.options = options;
     this.path = new RequestPath<>(node, machine, options.executeTimeout(), addresses,
-        new RequestPath.FailureReplies<>() {
-          @Override
-          public CommandResponse wrongLeader(String leaderAddress) {
-            return KvError.wrongLeader(leaderAddress);
-          }
-
-          @Override
-          public CommandResponse timeout() {
-            return KvError.ERR_TIMEOUT.reply("");
-          }
-        });
+        KvError::wrongLeader, () -> KvError.ERR_TIMEOUT.reply(""));
   }
 
   public CompletableFuture<CommandResponse> command(CommandRequest request) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -20,29 +21,26 @@ import java.util.function.Supplier;
  * @param <P> the service's command reply
  */
 public final class RequestPath<P> {
-  /** A service's replies for the two failures. */
-  public interface FailureReplies<P> {
-    /** {@code ErrWrongLeader}; {@code leaderAddress} is empty if no leader is known. */
-    P wrongLeader(String leaderAddress);
-
-    /** {@code ErrTimeout}: the outcome is unknown; the client retries with the same ids. */
-    P timeout();
-  }
-
   private final RaftNode<P> node;
   private final LevelDbStateMachine<?> machine;
   private final Duration executeTimeout;
   private final List<String> addresses;
-  private final FailureReplies<P> failures;
+  private final Function<String, P> wrongLeader;
+  private final Supplier<P> timeout;
 
-  /** @param addresses every replica's {@code host:port}, by id, to name the leader (empty: name none) */
+  /**
+   * @param addresses every replica's {@code host:port}, by id, to name the leader (empty: name none)
+   * @param wrongLeader the service's {@code ErrWrongLeader} reply naming a leader ("" if none is known)
+   * @param timeout the service's {@code ErrTimeout} reply: the outcome is unknown; retry with the same ids
+   */
   public RequestPath(RaftNode<P> node, LevelDbStateMachine<?> machine, Duration executeTimeout,
-      List<String> addresses, FailureReplies<P> failures) {
+      List<String> addresses, Function<String, P> wrongLeader, Supplier<P> timeout) {
     this.node = node;
     this.machine = machine;
     this.executeTimeout = executeTimeout;
     this.addresses = List.copyOf(addresses);
-    this.failures = failures;
+    this.wrongLeader = wrongLeader;
+    this.timeout = timeout;
   }
 
   /** Runs {@code request} (which may throw), bounded by the execute timeout, failures as replies. */
@@ -58,8 +56,8 @@ public final class RequestPath<P> {
 
   private P failureReply(Throwable error) {
     return switch (RequestFailure.of(error)) {
-      case WRONG_LEADER -> failures.wrongLeader(GroupAddresses.leader(node.status(), addresses));
-      case TIMEOUT -> failures.timeout();
+      case WRONG_LEADER -> wrongLeader.apply(GroupAddresses.leader(node.status(), addresses));
+      case TIMEOUT -> timeout.get();
     };
   }
 

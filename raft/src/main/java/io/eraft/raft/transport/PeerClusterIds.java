@@ -1,9 +1,10 @@
 package io.eraft.raft.transport;
 
-import io.eraft.proto.raftpb.GroupQueryResponse;
+import io.eraft.proto.raftpb.GroupQueryRequest;
 import io.eraft.proto.raftpb.RaftServiceGrpc;
 import io.eraft.raft.core.GroupQuery;
 import io.eraft.raft.core.HardState;
+import io.eraft.raft.rpc.GroupService;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
@@ -12,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Asks a group's other nodes once, before a replica opens its stores, which cluster they belong
@@ -53,25 +53,11 @@ public final class PeerClusterIds {
 
   private static CompletableFuture<Answer> ask(ManagedChannel channel, long self, long peer, String address,
       Duration deadline) {
-    CompletableFuture<Answer> result = new CompletableFuture<>();
-    RaftServiceGrpc.newStub(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-        .queryGroup(MessageCodec.encode(new GroupQuery(self, peer, 0, 0)), new io.grpc.stub.StreamObserver<>() {
-          @Override
-          public void onNext(GroupQueryResponse r) {
-            boolean named = r.getGroupExists() && r.getClusterId() != HardState.NO_CLUSTER;
-            result.complete(named ? new Answer(peer, address, r.getClusterId()) : null);
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            result.complete(null); // down, unreachable or slow: it cannot tell us anything now
-          }
-
-          @Override
-          public void onCompleted() {
-            result.complete(null);
-          }
-        });
-    return result;
+    GroupQueryRequest query = MessageCodec.encode(new GroupQuery(self, peer, 0, 0));
+    return GroupService.call(channel, RaftServiceGrpc.getQueryGroupMethod(), query, deadline).handle((r, error) -> {
+      // Down, unreachable or slow (an error) tells us nothing now; neither does a peer without the group or its id.
+      boolean named = error == null && r.getGroupExists() && r.getClusterId() != HardState.NO_CLUSTER;
+      return named ? new Answer(peer, address, r.getClusterId()) : null;
+    });
   }
 }

@@ -36,17 +36,7 @@ public final class CtrlerServer {
     this.node = node;
     this.machine = machine;
     this.path = new RequestPath<>(node, machine, executeTimeout, addresses,
-        new RequestPath.FailureReplies<>() {
-          @Override
-          public CommandResponse wrongLeader(String leaderAddress) {
-            return CtrlerError.wrongLeader(leaderAddress);
-          }
-
-          @Override
-          public CommandResponse timeout() {
-            return CtrlerError.ERR_TIMEOUT.reply("");
-          }
-        });
+        CtrlerError::wrongLeader, () -> CtrlerError.ERR_TIMEOUT.reply(""));
   }
 
   public CompletableFuture<CommandResponse> command(CommandRequest request) {
