@@ -18,8 +18,8 @@ public final class KvReplica {
   /** See {@link ReplicaServer#start} for the data directory layout and failure behaviour. */
   public static ReplicaServer<KvStateMachine> start(RaftConfig config, List<String> addresses,
       KvServerOptions options, MeterRegistry registry) throws IOException {
-    return ReplicaServer.start("kvraft", config, addresses, transportOptions(options), registry, KvStateMachine::new,
-        (node, machine) -> {
+    return ReplicaServer.start("kvraft", "", config, addresses, transportOptions(options), registry,
+        KvStateMachine::new, (node, machine) -> {
           KvServer server = new KvServer(node, machine, options, addresses);
           return ReplicaServices.of(KvService.GRPC.bind(server::command, server::status));
         });

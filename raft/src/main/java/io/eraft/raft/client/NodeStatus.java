@@ -1,6 +1,13 @@
 package io.eraft.raft.client;
 
 import io.eraft.raft.core.Standing;
+import io.eraft.raft.rpc.GroupEndpoint;
+import io.eraft.raft.rpc.ReplicaStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One server's row of a status table ({@code kvclient status}, {@code shardctl status}). Immutable.
@@ -18,6 +25,30 @@ public record NodeStatus(long id, String address, String role, String standing, 
   /** The row of a server that did not answer, and why. */
   public static NodeStatus offline(long position, String address, String failure) {
     return new NodeStatus(position, address, OFFLINE, "", 0, 0, 0, 0, failure);
+  }
+
+  /**
+   * Every server's row, asked at once, in the order given; one that does not answer within
+   * {@code timeout} is Offline, with the reason. Blocks up to {@code timeout}.
+   */
+  public static List<NodeStatus> of(List<? extends GroupEndpoint<?, ?>> endpoints, List<String> addresses,
+      Duration timeout) {
+    List<CompletableFuture<ReplicaStatus>> answers = new ArrayList<>();
+    for (GroupEndpoint<?, ?> endpoint : endpoints) {
+      answers.add(endpoint.status(timeout).orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS));
+    }
+    List<NodeStatus> rows = new ArrayList<>();
+    for (int i = 0; i < answers.size(); i++) {
+      String address = addresses.get(i);
+      try {
+        ReplicaStatus s = answers.get(i).join();
+        rows.add(new NodeStatus(s.id(), address, s.role(), s.standing(), s.term(), s.lastApplied(),
+            s.commitIndex(), s.storageBytes(), ""));
+      } catch (RuntimeException e) {
+        rows.add(offline(i, address, AttemptFailure.of(e, timeout).text()));
+      }
+    }
+    return rows;
   }
 
   public boolean online() {

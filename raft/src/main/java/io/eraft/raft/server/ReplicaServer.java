@@ -84,6 +84,8 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
    * starts Raft.
    *
    * @param service the service's name, recorded in the data directory ({@link DirectoryOwner})
+   * @param group which of the service's groups this replica belongs to ("" for a service of one
+   *     group), also recorded there
    * @param addresses every replica's {@code host:port}; a replica's id is its position
    * @param machine builds the state machine on the opened store
    * @param services the application's gRPC services and what else it owns, given the node (to
@@ -92,7 +94,7 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
    *     store cannot be opened
    * @throws IOException if the port cannot be bound (the message says which and why)
    */
-  public static <R, M extends StateMachine<R>> ReplicaServer<M> start(String service, RaftConfig config,
+  public static <R, M extends StateMachine<R>> ReplicaServer<M> start(String service, String group, RaftConfig config,
       List<String> addresses, GrpcTransportOptions transportOptions, MeterRegistry registry, Function<LevelDbStateStore, M> machine,
       BiFunction<RaftNode<R>, M, ReplicaServices> services) throws IOException {
     if (config.id() < 0 || config.id() >= addresses.size()) {
@@ -102,7 +104,7 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
     Path dir = config.dataDir();
     String address = addresses.get((int) config.id());
     checkListenable(address); // before the stores are touched: a port in use changes no data
-    DirectoryOwner.Claim claim = new DirectoryOwner(service, "", config.id(), addresses).claim(dir);
+    DirectoryOwner.Claim claim = new DirectoryOwner(service, group, config.id(), addresses).claim(dir);
     refuseAnotherIncarnation(claim, config.id(), peerMap(addresses));
     AtomicReference<DirectoryOwner.Claim> claimed = new AtomicReference<>(claim);
     List<AutoCloseable> opened = new ArrayList<>();

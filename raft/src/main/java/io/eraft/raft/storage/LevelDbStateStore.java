@@ -13,10 +13,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import org.iq80.leveldb.CompressionType;
 import org.iq80.leveldb.DBException;
@@ -45,9 +47,9 @@ import org.slf4j.LoggerFactory;
  * finish within {@link #FLUSH_TIMEOUT} (a full disk makes LevelDB retry forever) fails the node.
  *
  * <p>Keys whose first byte is 0 are reserved for the store. Thread-safety: {@link #write},
- * {@link #install}, {@link #forEach} and {@link #syncApplied} are called from one thread (the apply
- * thread); {@link #get}, {@link #applied}, {@link #sizeBytes} and reading an open snapshot from any
- * thread.
+ * {@link #deletePrefix}, {@link #install} and {@link #syncApplied} are called from one thread (the
+ * apply thread); {@link #get}, {@link #forEach}, {@link #scan}, {@link #applied}, {@link #sizeBytes}
+ * and reading an open snapshot from any thread.
  */
 public final class LevelDbStateStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LevelDbStateStore.class);
@@ -57,10 +59,13 @@ public final class LevelDbStateStore implements AutoCloseable {
   /** A key below every stored key: compacting just it touches no table, only flushes the memtable. */
   private static final byte[] FLUSH_PROBE_KEY = {0};
   private static final int INSTALL_BATCH_BYTES = 1 << 20;
+  private static final int DELETE_BATCH_BYTES = 1 << 20;
 
   private final Path root;
   private final DirectorySize size = new DirectorySize(WHAT);
   private final ExecutorService flusher;
+  /** Compacts deleted ranges, so their disk space is freed without holding up the apply thread. */
+  private final ExecutorService compactor;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile DbHandle live;
   private volatile SnapshotMeta applied;
@@ -72,11 +77,8 @@ public final class LevelDbStateStore implements AutoCloseable {
     this.live = live;
     this.applied = applied;
     this.synced = applied;
-    this.flusher = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "state-flush");
-      t.setDaemon(true); // a flush stuck in LevelDB must not keep the process alive
-      return t;
-    });
+    this.flusher = daemonThread("state-flush"); // a flush stuck in LevelDB must not keep the process alive
+    this.compactor = daemonThread("state-compact");
     size.measure(live.dir);
   }
 
@@ -129,20 +131,104 @@ public final class LevelDbStateStore implements AutoCloseable {
 
   /** Visits every stored pair whose key starts with {@code prefix}, in key order. */
   public void forEach(byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
+    scan(prefix, prefix, (key, value) -> {
+      visitor.accept(key, value);
+      return true;
+    });
+  }
+
+  /**
+   * Visits the stored pairs whose key starts with {@code prefix}, in key order, from the first key
+   * at or after {@code from}, while {@code visitor} returns true. Sees one point in time even while
+   * writes go on.
+   */
+  public void scan(byte[] prefix, byte[] from, BiPredicate<byte[], byte[]> visitor) {
     DbHandle h = retainLive();
     try (DBIterator it = h.db.iterator()) {
-      for (it.seek(prefix); it.hasNext(); ) {
+      for (it.seek(from); it.hasNext(); ) {
         Map.Entry<byte[], byte[]> e = it.next();
-        if (!startsWith(e.getKey(), prefix)) {
+        if (!startsWith(e.getKey(), prefix) || !visitor.test(e.getKey(), e.getValue())) {
           break;
         }
-        visitor.accept(e.getKey(), e.getValue());
       }
     } catch (IOException | DBException e) {
       throw failure("reading", e);
     } finally {
       h.release();
     }
+  }
+
+  /**
+   * Deletes every pair whose key starts with {@code prefix}, in batches of bounded size, unsynced
+   * and without moving the applied point, then compacts that range in the background so the disk
+   * space is freed. Not atomic: only for data no reader looks at any more (a shard that left),
+   * whose deletion the entry being applied repeats if a crash cuts it short. Apply thread only.
+   *
+   * @return how many pairs were deleted
+   */
+  public long deletePrefix(byte[] prefix) {
+    DbHandle h = live;
+    long deleted = 0;
+    try (DBIterator it = h.db.iterator()) {
+      WriteBatch batch = h.db.createWriteBatch();
+      try {
+        long batchBytes = 0;
+        for (it.seek(prefix); it.hasNext(); ) {
+          byte[] key = it.next().getKey();
+          if (!startsWith(key, prefix)) {
+            break;
+          }
+          batch.delete(key);
+          deleted++;
+          batchBytes += key.length;
+          if (batchBytes >= DELETE_BATCH_BYTES) {
+            h.db.write(batch, new WriteOptions().sync(false));
+            batch.close();
+            batch = h.db.createWriteBatch();
+            batchBytes = 0;
+          }
+        }
+        h.db.write(batch, new WriteOptions().sync(false));
+      } finally {
+        batch.close();
+      }
+    } catch (IOException | DBException e) {
+      throw failure("deleting from", e);
+    }
+    if (deleted > 0) {
+      compactInBackground(prefix);
+    }
+    return deleted;
+  }
+
+  private void compactInBackground(byte[] prefix) {
+    DbHandle h = retainLive();
+    try {
+      compactor.execute(() -> {
+        try {
+          h.db.compactRange(prefix, prefixEnd(prefix));
+        } catch (DBException e) {
+          LOG.atWarn().addKeyValue("dir", h.dir).setCause(e).log("compacting a deleted range failed; LevelDB "
+              + "frees the space in its own compactions");
+        } finally {
+          h.release();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      h.release(); // closing: the space is freed by LevelDB's own compactions
+    }
+  }
+
+  /** The smallest key above every key that starts with {@code prefix} (the prefix itself if it is all 0xFF). */
+  private static byte[] prefixEnd(byte[] prefix) {
+    byte[] end = prefix.clone();
+    for (int i = end.length - 1; i >= 0; i--) {
+      if (end[i] != (byte) 0xFF) {
+        end[i]++;
+        return Arrays.copyOf(end, i + 1);
+      }
+    }
+    return prefix;
   }
 
   /**
@@ -259,6 +345,7 @@ public final class LevelDbStateStore implements AutoCloseable {
   public void close() {
     if (closed.compareAndSet(false, true)) {
       flusher.shutdownNow();
+      compactor.shutdownNow();
       live.release();
     }
   }
@@ -345,6 +432,14 @@ public final class LevelDbStateStore implements AutoCloseable {
 
   private static boolean startsWith(byte[] key, byte[] prefix) {
     return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  private static ExecutorService daemonThread(String name) {
+    return Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   private static org.iq80.leveldb.Options options() {

@@ -20,8 +20,8 @@ public final class CtrlerReplica {
   /** See {@link ReplicaServer#start} for the data directory layout and failure behaviour. */
   public static ReplicaServer<ConfigStateMachine> start(RaftConfig config, List<String> addresses,
       Duration executeTimeout, MeterRegistry registry) throws IOException {
-    return ReplicaServer.start("shardctrler", config, addresses, GrpcTransportOptions.DEFAULTS, registry, ConfigStateMachine::new,
-        (node, machine) -> {
+    return ReplicaServer.start("shardctrler", "", config, addresses, GrpcTransportOptions.DEFAULTS, registry,
+        ConfigStateMachine::new, (node, machine) -> {
           CtrlerServer server = new CtrlerServer(node, machine, executeTimeout, addresses);
           return ReplicaServices.of(CtrlerService.GRPC.bind(server::command, server::status));
         });

@@ -3,6 +3,7 @@ package io.eraft.shardctrler.sim;
 import io.eraft.proto.shardctrlerpb.CommandResponse;
 import io.eraft.raft.client.RetryPolicy;
 import io.eraft.raft.sim.service.SimClient;
+import io.eraft.raft.sim.service.SimClientEnd;
 import io.eraft.raft.sim.service.SimService;
 import io.eraft.raft.sim.service.SimServiceCluster;
 import io.eraft.shardctrler.client.CtrlerClerk;
@@ -12,6 +13,7 @@ import io.eraft.shardctrler.server.CtrlerReplica;
 import io.eraft.shardctrler.server.CtrlerServer;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * eRaft's {@code shardctrler/config.go} for the JVM: a {@link SimServiceCluster} of controller
@@ -41,8 +43,16 @@ public final class CtrlerSimCluster extends SimServiceCluster<CommandResponse, C
 
   /** A clerk with its own ends to every replica, in random order, with only those to {@code to} enabled. */
   public SimClient<CtrlerClerk> makeClient(Collection<Integer> to) {
-    return makeClient(to, (ends, names) -> new CtrlerClient(
-        ends.stream().map(SimCtrlerEndpoint::new).toList(), names, RetryPolicy.DEFAULT,
-        CLERK_DEADLINE).newClerk());
+    return makeClient(to, (ends, names) -> client(ends, names).newClerk());
+  }
+
+  /** A client (for sessions of its own) with its own ends to every replica, only those to {@code to} enabled. */
+  public SimClient<CtrlerClient> makeCtrlerClient(Collection<Integer> to) {
+    return makeClient(to, CtrlerSimCluster::client);
+  }
+
+  private static CtrlerClient client(List<SimClientEnd<CtrlerServer>> ends, List<String> names) {
+    return new CtrlerClient(ends.stream().map(SimCtrlerEndpoint::new).toList(), names, RetryPolicy.DEFAULT,
+        CLERK_DEADLINE);
   }
 }

@@ -30,6 +30,8 @@ final class SimReplica<R, M extends LevelDbStateMachine<R>, S> {
   private LevelDbStateStore store;
   private M machine;
   private RaftNode<R> node;
+  /** The running request path, if it owns threads or clients. */
+  private AutoCloseable owned;
 
   /** @param dir this server's directory: {@code state} holds its LevelDB, {@code raft} its snapshot staging */
   SimReplica(Path dir, SimService<R, M, S> service) {
@@ -52,24 +54,32 @@ final class SimReplica<R, M extends LevelDbStateMachine<R>, S> {
           .logStore(log)
           .transport(transport)
           .meterRegistry(new SimpleMeterRegistry())
-          .build()
-          .start();
-      return service.server().apply(node, machine);
+          .build();
+      S server = service.server().apply(node, machine); // may listen for leadership: before the node starts
+      owned = server instanceof AutoCloseable closeable ? closeable : null;
+      node.start();
+      return server;
     } catch (RuntimeException e) {
       stop();
       throw e;
     }
   }
 
-  /** Ends the running incarnation: the node first (it stops applying), then its store. */
+  /** Ends the running incarnation: the node first (it stops applying), then what the server owns, then the store. */
   void stop() {
     try {
       if (node != null) {
         node.close();
       }
+      if (owned != null) {
+        owned.close();
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("stopping the server in " + dir + " failed", e);
     } finally {
       store.close();
       node = null;
+      owned = null;
       machine = null;
       store = null;
     }

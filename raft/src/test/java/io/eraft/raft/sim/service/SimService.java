@@ -11,7 +11,9 @@ import java.util.function.Function;
  * replica's opened LevelDB store, and its request path over the started node and that state
  * machine — the same two steps a production replica takes ({@code ReplicaServer.start}), so the
  * simulated servers are the real ones with only the network and the Raft log swapped. Both
- * functions run on the test thread at every (re)start of a server; they must not start threads.
+ * functions run on the test thread at every (re)start of a server, the second before the node
+ * starts (so it may add leadership listeners). A request path that owns threads or clients
+ * implements {@link AutoCloseable}: it is closed when its server stops, after the node.
  *
  * @param stateMachine the state machine over a store it does not own (e.g. {@code KvStateMachine::new})
  * @param server the request path, e.g. {@code (node, machine) -> new KvServer(node, machine, options)}

@@ -240,6 +240,16 @@ public class SimServiceCluster<R, M extends LevelDbStateMachine<R>, S> implement
     return client;
   }
 
+  /**
+   * A new end to server {@code server}, enabled: how servers of other services reach this one
+   * (eRaft's {@code makeEnd}, which ShardKV's harness gives every server to reach other groups).
+   */
+  public final SimClientEnd<S> connectedEnd(int server) {
+    SimClientEnd<S> end = clientNetwork.end(server);
+    end.setEnabled(true);
+    return end;
+  }
+
   // ---- observation --------------------------------------------------------------------------
 
   /** Waits (a liveness guard) until a running server leads; returns the one in the highest term. */
@@ -315,6 +325,14 @@ public class SimServiceCluster<R, M extends LevelDbStateMachine<R>, S> implement
    */
   public final long snapshotSize() {
     return replicas.stream().filter(SimReplica::running).mapToLong(SimReplica::snapshotBytes).max().orElse(0);
+  }
+
+  /**
+   * Log entry bytes plus snapshot bytes summed over the running servers: what eRaft's
+   * {@code TestChallenge1Delete} bounds ({@code RaftStateSize() + len(ReadSnapshot())} of each).
+   */
+  public final long persistedBytes() {
+    return replicas.stream().filter(SimReplica::running).mapToLong(r -> r.logBytes() + r.snapshotBytes()).sum();
   }
 
   /** The index through which server {@code i}'s log was compacted or replaced by a snapshot (0: never). */
