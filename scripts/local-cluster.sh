@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# Local clusters on this machine, in the background: a 3-node kvraft cluster (kvserver) and a
-# 3-node shard controller (shardctrler), each on eRaft's default addresses.
-#   scripts/local-cluster.sh start  [kv|ctrler|all]   start the servers and wait for a leader
-#   scripts/local-cluster.sh status [kv|ctrler|all]   the servers' PIDs and their status table
-#   scripts/local-cluster.sh stop   [kv|ctrler|all]   stop them (SIGTERM, then SIGKILL after 15 s); data is kept
-#   scripts/local-cluster.sh clean  [kv|ctrler|all]   stop them and delete their data and logs
-#   scripts/local-cluster.sh restart kv|ctrler N       stop node N if it runs (as stop does), start it again
-#                                                      with the flags, data and log file it had, and wait
-#                                                      until it serves
-#   scripts/local-cluster.sh kill    kv|ctrler N       kill -9 node N (a crash, for fault drills); data is kept
-# The component defaults to all. N is a node's id, its position in the addresses (0, 1, 2).
-# Each node's files, in <ERAFT_CLUSTER_DIR>/<kv|ctrler>/: node-N/ (data), node-N.log (its log; a restart
+# Local clusters on this machine, in the background, on eRaft's README addresses: a 3-node kvraft
+# cluster (kvserver, 5001-5003), the 3-node shard controller (shardctrler, 50051-50053) and two
+# 3-node ShardKV groups (shardkvserver: group 100 on 6001-6003, group 101 on 7001-7003), which
+# `start` joins to the controllers and waits for until every shard is served.
+#   scripts/local-cluster.sh start  [kv|ctrler|g100|g101|sharded|all]  start, and wait until ready
+#   scripts/local-cluster.sh status [...]   the servers' PIDs and their status table
+#   scripts/local-cluster.sh stop   [...]   stop them (SIGTERM, then SIGKILL after 15 s); data is kept
+#   scripts/local-cluster.sh clean  [...]   stop them and delete their data and logs
+#   scripts/local-cluster.sh restart kv|ctrler|g100|g101 N   stop node N if it runs (as stop does), start
+#                                           it again with the flags, data and log file it had, and wait
+#                                           until it serves
+#   scripts/local-cluster.sh kill    kv|ctrler|g100|g101 N   kill -9 node N (a crash, for fault drills);
+#                                                          data is kept
+# The component defaults to all; sharded is ctrler, g100 and g101. N is a node's id, its position in
+# the addresses (0, 1, 2).
+# Each node's files, in <ERAFT_CLUSTER_DIR>/<component>/: node-N/ (data), node-N.log (its log; a restart
 # appends), node-N.out (its ready line), node-N.pid, node-N.args (its flags, which restart reuses).
 # Environment:
 #   ERAFT_CLUSTER_DIR        data, logs and PID files, one subdirectory per component
@@ -18,17 +22,24 @@
 #   ERAFT_ADDRS              the kvservers' addresses (default: eRaft's localhost:5001,localhost:5002,localhost:5003,
 #                            which kvclient uses when given no -addrs)
 #   ERAFT_CTRLER_ADDRS       the controllers' addresses (default: eRaft's
-#                            127.0.0.1:50051,127.0.0.1:50052,127.0.0.1:50053, which shardctl uses by default)
-#   ERAFT_KVSERVER_FLAGS     more kvserver flags, e.g. "--election-timeout 500ms"
-#   ERAFT_SHARDCTRLER_FLAGS  more shardctrler flags
+#                            127.0.0.1:50051,127.0.0.1:50052,127.0.0.1:50053, which shardctl and shardkv use
+#                            by default)
+#   ERAFT_G100_ADDRS, ERAFT_G101_ADDRS   the ShardKV groups' addresses (default: 127.0.0.1:6001,...:6003
+#                            and 127.0.0.1:7001,...:7003)
+#   ERAFT_KVSERVER_FLAGS, ERAFT_SHARDCTRLER_FLAGS, ERAFT_SHARDKVSERVER_FLAGS
+#                            more server flags, e.g. "--election-timeout 500ms"
 # Give every command on one cluster the same environment (status, restart... find the nodes by it).
 # Needs the jars: (cd <repo> && mvn -B -q package -DskipTests -pl cli -am)
 set -euo pipefail
 repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 root=${ERAFT_CLUSTER_DIR:-$repo/data/local-cluster}
 bin=$repo/cli/bin
+default_ctrler_addrs=127.0.0.1:50051,127.0.0.1:50052,127.0.0.1:50053
+ctrler_addrs=${ERAFT_CTRLER_ADDRS:-$default_ctrler_addrs}
+groups=(g100 g101)
 
-# Selects a component: sets server, client, addr_flag, addrs, default_addrs, ready, flags, dir, addr_list.
+# Selects a component: sets server, client, addr_flag, addrs, default_addrs, ready, flags, dir, addr_list,
+# status_cmd (the client command whose status shows the component).
 # ready is the start of the line a server prints once it serves, followed by its id.
 use() {
   case $1 in
@@ -37,12 +48,25 @@ use() {
       addrs=${ERAFT_ADDRS:-$default_addrs} ready="Server" flags=${ERAFT_KVSERVER_FLAGS:-}
       ;;
     ctrler)
-      server=shardctrler client=shardctl addr_flag=-cluster default_addrs=127.0.0.1:50051,127.0.0.1:50052,127.0.0.1:50053
-      addrs=${ERAFT_CTRLER_ADDRS:-$default_addrs} ready="ShardCtrler server" flags=${ERAFT_SHARDCTRLER_FLAGS:-}
+      server=shardctrler client=shardctl addr_flag=-cluster default_addrs=$default_ctrler_addrs
+      addrs=$ctrler_addrs ready="ShardCtrler server" flags=${ERAFT_SHARDCTRLER_FLAGS:-}
       ;;
+    g100) use_group 100 127.0.0.1:6001,127.0.0.1:6002,127.0.0.1:6003 "${ERAFT_G100_ADDRS:-}" ;;
+    g101) use_group 101 127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003 "${ERAFT_G101_ADDRS:-}" ;;
   esac
   dir=$root/$1
   IFS=, read -r -a addr_list <<<"$addrs"
+  if [[ $server == shardkvserver ]]; then
+    status_cmd=("$bin/shardkv" -ctrlers "$ctrler_addrs")
+  else
+    status_cmd=("$bin/$client" "$addr_flag" "$addrs")
+  fi
+}
+
+# use() for ShardKV group $1 with default addresses $2, or $3 if set.
+use_group() {
+  server=shardkvserver client=shardkv addr_flag=-cluster default_addrs=$2
+  addrs=${3:-$2} ready="ShardKV group $1 node" flags="-gid $1 -ctrlers $ctrler_addrs ${ERAFT_SHARDKVSERVER_FLAGS:-}"
 }
 
 # The PID in node-<i>.pid if that process is still our server (a recycled PID is not; a killed one,
@@ -84,7 +108,7 @@ stop_all() {
 # Polls the client's status until one server reports Leader (60 s at most).
 await_leader() {
   for _ in $(seq 60); do
-    if "$bin/$client" "$addr_flag" "$addrs" --timeout 5s status 2>/dev/null | grep -q ' Leader '; then
+    if "${status_cmd[@]}" --timeout 5s status 2>/dev/null | grep -q ' Leader '; then
       return 0
     fi
     sleep 1
@@ -201,10 +225,41 @@ start() {
       exit 1
     fi
   done
-  if ! await_leader; then
+  # A group has no status of its own until it joins; join_groups waits for it.
+  if [[ $server != shardkvserver ]] && ! await_leader; then
     echo "no $server leader was elected within 60 s; see the logs in $dir/node-*.log" >&2
     exit 1
   fi
+}
+
+# Joins the ShardKV groups given ($@) that the controllers do not know yet, then waits (120 s at most)
+# until every shard is served: all ten Serving on every server of its group, no shard moving.
+join_groups() {
+  local joins=() g config
+  config=$("$bin/shardctl" -cluster "$ctrler_addrs" --timeout 10s --output json query) || {
+    echo "the controllers at $ctrler_addrs did not answer; start them first ('$0 start ctrler')" >&2
+    exit 1
+  }
+  for g in "$@"; do
+    use "$g"
+    [[ $config == *"\"${g#g}\":"* ]] || joins+=("${g#g}=$addrs")
+  done
+  if ((${#joins[@]} > 0)); then
+    "$bin/shardctl" -cluster "$ctrler_addrs" --timeout 10s join "${joins[@]}" >/dev/null
+    echo "joined ${joins[*]}"
+  fi
+  local status
+  for _ in $(seq 120); do
+    status=$("$bin/shardkv" -ctrlers "$ctrler_addrs" --timeout 2s --output json status 2>/dev/null) || status=
+    if [[ -n $status && $status != *'"online":false'* && $status != *Pulling* && $status != *GCing* \
+      && $(grep -o '"status":"Serving"' <<<"$status" | wc -l) -ge 30 ]]; then
+      echo "every shard is served"
+      return 0
+    fi
+    sleep 1
+  done
+  echo "the shards were not all served within 120 s; see '$bin/shardkv status' and the logs in $root/g*/" >&2
+  exit 1
 }
 
 status() {
@@ -215,7 +270,7 @@ status() {
       echo "$server $i: not running"
     fi
   done
-  "$bin/$client" "$addr_flag" "$addrs" --timeout 5s status || true
+  "${status_cmd[@]}" --timeout 5s status || true
 }
 
 # How to use the components just started; a client needs its address flag only off the defaults.
@@ -234,7 +289,15 @@ usage_hint() {
     echo "  kvclient$kv_flags status"
     echo "  kvclient$kv_flags bench --clients 64 --duration 10s"
   fi
-  if [[ " $* " == *" ctrler "* ]]; then
+  if [[ " $* " == *" g100 "* || " $* " == *" g101 "* ]]; then
+    echo "  shardkv put mykey myvalue"
+    echo "  shardkv get mykey"
+    echo "  shardkv append mykey ' extra'"
+    echo "  shardkv bench 1000"
+    echo "  shardctl$ctrler_flags move 0 101"
+    echo "  shardctl$ctrler_flags query"
+    echo "  shardkv status"
+  elif [[ " $* " == *" ctrler "* ]]; then
     echo "  shardctl$ctrler_flags join 100=127.0.0.1:6001,127.0.0.1:6002,127.0.0.1:6003"
     echo "  shardctl$ctrler_flags query"
     echo "  shardctl$ctrler_flags status"
@@ -244,7 +307,7 @@ usage_hint() {
 }
 
 usage() {
-  echo "usage: $0 start|status|stop|clean [kv|ctrler|all]  or  $0 restart|kill kv|ctrler N" >&2
+  echo "usage: $0 start|status|stop|clean [kv|ctrler|g100|g101|sharded|all]  or  $0 restart|kill kv|ctrler|g100|g101 N" >&2
   exit 2
 }
 
@@ -253,9 +316,9 @@ if [[ $action == restart || $action == kill ]]; then
   [[ $# -eq 3 ]] || usage
   component=$2
   case $component in
-    kv | ctrler) use "$component" ;;
+    kv | ctrler | g100 | g101) use "$component" ;;
     *)
-      echo "unknown component '$component': use kv or ctrler" >&2
+      echo "unknown component '$component': use kv, ctrler, g100 or g101" >&2
       exit 2
       ;;
   esac
@@ -264,19 +327,25 @@ if [[ $action == restart || $action == kill ]]; then
   exit 0
 fi
 case ${2:-all} in
-  kv | ctrler) components=("$2") ;;
-  all) components=(kv ctrler) ;;
+  kv | ctrler | g100 | g101) components=("$2") ;;
+  sharded) components=(ctrler "${groups[@]}") ;;
+  all) components=(kv ctrler "${groups[@]}") ;;
   *)
-    echo "unknown component '$2': use kv, ctrler or all" >&2
+    echo "unknown component '$2': use kv, ctrler, g100, g101, sharded or all" >&2
     exit 2
     ;;
 esac
 case $action in
   start)
+    started_groups=()
     for c in "${components[@]}"; do
       use "$c"
       start
+      [[ $server != shardkvserver ]] || started_groups+=("$c")
     done
+    if ((${#started_groups[@]} > 0)); then
+      join_groups "${started_groups[@]}"
+    fi
     usage_hint "${components[@]}"
     ;;
   stop | status | clean)

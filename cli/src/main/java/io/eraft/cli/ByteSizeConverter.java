@@ -45,4 +45,12 @@ public final class ByteSizeConverter implements ITypeConverter<Long> {
     }
     return Long.toString(bytes);
   }
+
+  /** A size flag as an int: gRPC messages, and so keys, values and pages, stay below 2 GiB. */
+  public static int belowTwoGiB(String flag, long bytes) {
+    if (bytes > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(flag + " " + bytes + " is larger than the largest gRPC message (2GiB - 1)");
+    }
+    return (int) bytes;
+  }
 }

@@ -4,26 +4,19 @@ import io.eraft.cli.CommandFailure;
 import io.eraft.cli.DurationConverter;
 import io.eraft.cli.OutputFormat;
 import io.eraft.cli.ExitCode;
+import io.eraft.cli.bench.BenchData;
+import io.eraft.cli.bench.BenchOp;
+import io.eraft.cli.bench.BenchResult;
+import io.eraft.cli.bench.BenchSession;
+import io.eraft.cli.bench.ClosedLoop;
 import io.eraft.kvraft.client.Clerk;
 import io.eraft.kvraft.client.KvClient;
-import io.eraft.raft.client.RequestRefusedException;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.BiConsumer;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,8 +40,6 @@ import picocli.CommandLine.Spec;
 final class KvBench implements Callable<Integer> {
   /** What each operation does; {@code mixed} is half gets, half puts. */
   enum Workload { PUT, GET, APPEND, MIXED }
-
-  private static final int VALUE_POOL = 64;
 
   @ParentCommand KvClientCommand parent;
   @Spec CommandSpec spec;
@@ -91,17 +82,17 @@ final class KvBench implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     validate();
     String[] keyNames = keyNames();
-    String[] values = values();
+    String[] values = BenchData.values(valueBytes);
     long failed = 0;
     String lastFailure = null;
     try (KvClient client = parent.connect()) {
       if (!warmup.isZero()) {
-        checkRefusal(new Run(client, Collections.max(clients), keyNames, values, warmup, null).execute());
+        checkRefusal(run(client, Collections.max(clients), keyNames, values, warmup, null));
       }
       for (int n : clients) {
-        long cpuBefore = processCpuNanos();
-        Result result = checkRefusal(new Run(client, n, keyNames, values, duration, ops).execute());
-        long cpuNanos = processCpuNanos() - cpuBefore;
+        long cpuBefore = BenchData.processCpuNanos();
+        BenchResult result = checkRefusal(run(client, n, keyNames, values, duration, ops));
+        long cpuNanos = BenchData.processCpuNanos() - cpuBefore;
         spec.commandLine().getOut().print(parent.output == OutputFormat.JSON ? json(n, result, cpuNanos)
             : text(n, result, cpuNanos));
         spec.commandLine().getOut().flush();
@@ -115,8 +106,42 @@ final class KvBench implements Callable<Integer> {
     return ExitCode.OK;
   }
 
+  private BenchResult run(KvClient client, int n, String[] keyNames, String[] values, Duration length, Long count)
+      throws InterruptedException {
+    return new ClosedLoop(() -> session(client.newClerk()), n, mix(), keyNames, values, length, count,
+        parent.timeout).execute();
+  }
+
+  private BenchOp.Mix mix() {
+    return switch (workload) {
+      case PUT -> BenchOp.only(BenchOp.PUT);
+      case GET -> BenchOp.only(BenchOp.GET);
+      case APPEND -> BenchOp.only(BenchOp.APPEND);
+      case MIXED -> BenchOp.reads(0.5);
+    };
+  }
+
+  private static BenchSession session(Clerk clerk) {
+    return new BenchSession() {
+      @Override
+      public CompletableFuture<?> put(String key, String value, Duration deadline) {
+        return clerk.putAsync(key, value, deadline);
+      }
+
+      @Override
+      public CompletableFuture<?> get(String key, Duration deadline) {
+        return clerk.getAsync(key, deadline);
+      }
+
+      @Override
+      public CompletableFuture<?> append(String key, String value, Duration deadline) {
+        return clerk.appendAsync(key, value, deadline);
+      }
+    };
+  }
+
   /** A refusal (e.g. ErrValueTooLarge) would repeat for every operation: stop instead of measuring refusals. */
-  private static Result checkRefusal(Result result) {
+  private static BenchResult checkRefusal(BenchResult result) {
     if (result.refused() != null) {
       throw new CommandFailure("the cluster refused an operation, so the benchmark stopped: "
           + result.refused().getMessage());
@@ -152,156 +177,7 @@ final class KvBench implements Callable<Integer> {
     return names;
   }
 
-  /** A pool of random printable values, so the generator does not spend its time making them. */
-  private String[] values() {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    String[] pool = new String[VALUE_POOL];
-    for (int i = 0; i < pool.length; i++) {
-      StringBuilder v = new StringBuilder(valueBytes);
-      for (int j = 0; j < valueBytes; j++) {
-        v.append((char) ('a' + random.nextInt(26)));
-      }
-      pool[i] = v.toString();
-    }
-    return pool;
-  }
-
-  /**
-   * @param finished operations that finished while measuring, failed ones included
-   */
-  private record Result(long finished, long failed, String lastFailure, RequestRefusedException refused, double seconds,
-      Histogram latencies) {
-    long succeeded() {
-      return finished - failed;
-    }
-
-    double opsPerSecond() {
-      return succeeded() / seconds;
-    }
-
-    double millis(double percentile) {
-      return latencies.getTotalCount() == 0 ? 0 : latencies.getValueAtPercentile(percentile) / 1e6;
-    }
-
-    double maxMillis() {
-      return latencies.getTotalCount() == 0 ? 0 : latencies.getMaxValue() / 1e6;
-    }
-
-    double meanMillis() {
-      return latencies.getTotalCount() == 0 ? 0 : latencies.getMean() / 1e6;
-    }
-  }
-
-  /**
-   * One measurement: {@code clients} new Clerks, each looping issue → completion callback → issue
-   * until {@link #stopping}; {@link #idle} counts the clients that have stopped.
-   */
-  private final class Run {
-    private final KvClient client;
-    private final int clients;
-    private final String[] keyNames;
-    private final String[] values;
-    private final Duration length;
-    private final Long ops;
-    private final Duration deadline;
-    private final Recorder latencies = new Recorder(3);
-    private final LongAdder failed = new LongAdder();
-    private final AtomicLong finished = new AtomicLong();
-    private final AtomicReference<String> lastFailure = new AtomicReference<>();
-    private final AtomicReference<RequestRefusedException> refused = new AtomicReference<>();
-    private final CountDownLatch idle;
-    private final CountDownLatch opsReached = new CountDownLatch(1);
-    private volatile boolean stopping;
-    private volatile long endNanos;
-
-    /** Runs for {@code length}, or until {@code ops} operations finished if that is not null. */
-    Run(KvClient client, int clients, String[] keyNames, String[] values, Duration length, Long ops) {
-      this.client = client;
-      this.clients = clients;
-      this.keyNames = keyNames;
-      this.values = values;
-      this.length = length;
-      this.ops = ops;
-      this.deadline = parent.timeout;
-      this.idle = new CountDownLatch(clients);
-    }
-
-    Result execute() throws InterruptedException {
-      long startNanos = System.nanoTime();
-      for (int i = 0; i < clients; i++) {
-        issue(client.newClerk());
-      }
-      if (ops != null) {
-        opsReached.await();
-      } else {
-        idle.await(length.toNanos(), TimeUnit.NANOSECONDS);
-        endNanos = System.nanoTime();
-        stopping = true;
-      }
-      Histogram histogram = latencies.getIntervalHistogram();
-      long done = finished.get();
-      long failures = failed.sum();
-      double seconds = (endNanos - startNanos) / 1e9;
-      // Let the operations still outstanding finish before the next run or the channels' close.
-      idle.await(deadline.toNanos() + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
-      return new Result(done, failures, lastFailure.get(), refused.get(), seconds, histogram);
-    }
-
-    private void issue(Clerk clerk) {
-      if (stopping) {
-        idle.countDown();
-        return;
-      }
-      String key = keyNames[ThreadLocalRandom.current().nextInt(keyNames.length)];
-      long start = System.nanoTime();
-      CompletableFuture<?> op = switch (workload) {
-        case PUT -> clerk.putAsync(key, value(), deadline);
-        case GET -> clerk.getAsync(key, deadline);
-        case APPEND -> clerk.appendAsync(key, value(), deadline);
-        case MIXED -> ThreadLocalRandom.current().nextBoolean()
-            ? clerk.getAsync(key, deadline) : clerk.putAsync(key, value(), deadline);
-      };
-      BiConsumer<Object, Throwable> next = (ignored, error) -> {
-        if (error == null) {
-          latencies.recordValue(System.nanoTime() - start);
-        } else {
-          fail(error);
-        }
-        if (finished.incrementAndGet() == (ops == null ? -1 : ops)) {
-          finish();
-        }
-        issue(clerk);
-      };
-      // An operation that already finished would run the callback, and so the next issue, on
-      // this stack; hop instead so a run of instant failures cannot grow the stack.
-      if (op.isDone()) {
-        op.whenCompleteAsync(next);
-      } else {
-        op.whenComplete(next);
-      }
-    }
-
-    private void finish() {
-      endNanos = System.nanoTime();
-      stopping = true;
-      opsReached.countDown();
-    }
-
-    private void fail(Throwable error) {
-      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-      if (cause instanceof RequestRefusedException refusal && refused.compareAndSet(null, refusal)) {
-        finish();
-      }
-      failed.increment();
-      lastFailure.set(String.valueOf(cause.getMessage()));
-    }
-
-    private String value() {
-      return values[ThreadLocalRandom.current().nextInt(values.length)];
-    }
-  }
-
-  private String text(int clients, Result r, long cpuNanos) {
+  private String text(int clients, BenchResult r, long cpuNanos) {
     return String.format(Locale.ROOT, "kvclient bench: %s, %d clients, %d-byte keys (%d distinct), %d-byte values,"
             + " %.1f s measured%n"
             + "  operations  %,d completed, %,d failed%n"
@@ -313,7 +189,7 @@ final class KvBench implements Callable<Integer> {
         cpuNanos / 1e9, 100.0 * cpuNanos / 1e9 / r.seconds());
   }
 
-  private String json(int clients, Result r, long cpuNanos) {
+  private String json(int clients, BenchResult r, long cpuNanos) {
     return String.format(Locale.ROOT, "{\"op\":\"%s\",\"clients\":%d,\"keyBytes\":%d,\"keys\":%d,\"valueBytes\":%d,"
             + "\"seconds\":%.3f,\"completed\":%d,\"failed\":%d,\"opsPerSecond\":%.1f,"
             + "\"latencyMs\":{\"p50\":%.3f,\"p99\":%.3f,\"p999\":%.3f,\"max\":%.3f,\"mean\":%.3f},"
@@ -323,8 +199,4 @@ final class KvBench implements Callable<Integer> {
         r.millis(99), r.millis(99.9), r.maxMillis(), r.meanMillis(), cpuNanos / 1e9);
   }
 
-  private static long processCpuNanos() {
-    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-        ? os.getProcessCpuTime() : 0;
-  }
 }

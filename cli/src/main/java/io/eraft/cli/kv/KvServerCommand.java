@@ -89,21 +89,13 @@ public final class KvServerCommand implements Callable<Integer>, SiblingFlags {
     RaftConfig config = ReplicaLauncher.raftConfig(spec, raft, id, addresses,
         db != null ? db : Path.of("data", "kvserver-" + id));
     KvServerOptions options = Usage.check(spec, () -> KvServerOptions.DEFAULTS
-        .withMaxValueBytes(belowTwoGiB("--max-value-bytes", maxValueBytes))
-        .withMaxKeyBytes(belowTwoGiB("--max-key-bytes", maxKeyBytes))
+        .withMaxValueBytes(ByteSizeConverter.belowTwoGiB("--max-value-bytes", maxValueBytes))
+        .withMaxKeyBytes(ByteSizeConverter.belowTwoGiB("--max-key-bytes", maxKeyBytes))
         .withExecuteTimeout(server.executeTimeout()));
     // Metrics stay in this process until the server exposes them (--metrics-port): a composite
     // registry without members records nothing.
     ReplicaServer<KvStateMachine> replica = KvReplica.start(config, addresses, options, new CompositeMeterRegistry());
     return ReplicaLauncher.serveUntilStopped(spec, replica, "Server " + id + " starting at " + replica.address());
-  }
-
-  /** A size flag as an int: gRPC messages, and so keys and values, stay below 2 GiB. */
-  private static int belowTwoGiB(String flag, long bytes) {
-    if (bytes > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(flag + " " + bytes + " is larger than the largest gRPC message (2GiB - 1)");
-    }
-    return (int) bytes;
   }
 
   /** Defaults of the Raft flags (from {@code RaftConfig}) and of the KV limits (from {@code KvServerOptions}). */

@@ -41,14 +41,23 @@ public record NodeStatus(long id, String address, String role, String standing, 
     for (int i = 0; i < answers.size(); i++) {
       String address = addresses.get(i);
       try {
-        ReplicaStatus s = answers.get(i).join();
-        rows.add(new NodeStatus(s.id(), address, s.role(), s.standing(), s.term(), s.lastApplied(),
-            s.commitIndex(), s.storageBytes(), ""));
+        rows.add(answered(answers.get(i).join(), address));
       } catch (RuntimeException e) {
-        rows.add(offline(i, address, AttemptFailure.of(e, timeout).text()));
+        rows.add(unanswered(i, address, e, timeout));
       }
     }
     return rows;
+  }
+
+  /** The row of the server at {@code address}, which answered {@code status}. */
+  public static NodeStatus answered(ReplicaStatus status, String address) {
+    return new NodeStatus(status.id(), address, status.role(), status.standing(), status.term(),
+        status.lastApplied(), status.commitIndex(), status.storageBytes(), "");
+  }
+
+  /** The row of a server whose status call, given {@code timeout}, failed with {@code error}. */
+  public static NodeStatus unanswered(long position, String address, Throwable error, Duration timeout) {
+    return offline(position, address, AttemptFailure.of(error, timeout).text());
   }
 
   public boolean online() {

@@ -2,6 +2,8 @@ package io.eraft.shardkv.client;
 
 import io.eraft.proto.shardkvpb.CommandRequest;
 import io.eraft.proto.shardkvpb.CommandResponse;
+import io.eraft.proto.shardkvpb.GetStatusRequest;
+import io.eraft.proto.shardkvpb.GetStatusResponse;
 import io.eraft.proto.shardkvpb.ShardKVServiceGrpc;
 import io.eraft.proto.shardkvpb.ShardOperationRequest;
 import io.eraft.proto.shardkvpb.ShardOperationResponse;
@@ -32,6 +34,12 @@ public final class GrpcShardKvNetwork implements ShardKvNetwork {
       @Override
       public CompletableFuture<ReplicaStatus> status(Duration timeout) {
         return group.status(timeout);
+      }
+
+      @Override
+      public CompletableFuture<GetStatusResponse> shardStatus(Duration timeout) {
+        return GroupService.call(channel, ShardKVServiceGrpc.getGetStatusMethod(), GetStatusRequest.getDefaultInstance(),
+            timeout);
       }
 
       @Override

@@ -16,6 +16,7 @@ import io.eraft.shardkv.ShardKvError;
 import io.eraft.shardkv.Shards;
 import io.eraft.shardkv.shards.GroupShards;
 import io.eraft.shardkv.shards.ShardStatus;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -71,7 +72,7 @@ public final class ShardKvServer implements AutoCloseable {
         return ShardKvError.ERR_WRONG_GROUP.reply("");
       }
       return read.value() == null ? ShardKvError.ERR_NO_KEY.reply("")
-          : ShardKvError.OK.reply(new String(read.value(), java.nio.charset.StandardCharsets.UTF_8));
+          : ShardKvError.OK.reply(new String(read.value(), StandardCharsets.UTF_8));
     });
   }
 
@@ -175,6 +176,11 @@ public final class ShardKvServer implements AutoCloseable {
       }
     }
     return status;
+  }
+
+  /** The whole ShardKV GetStatus reply. */
+  public GetStatusResponse fullStatus() {
+    return status().toProto(statusDetails(GetStatusResponse.newBuilder()));
   }
 
   private static boolean validShard(int shard) {

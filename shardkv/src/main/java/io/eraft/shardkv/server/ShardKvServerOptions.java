@@ -46,4 +46,9 @@ public record ShardKvServerOptions(int maxValueBytes, int maxKeyBytes, Duration 
     return new ShardKvServerOptions(maxValueBytes, bytes, executeTimeout, pageBytes, configPollInterval,
         migrationInterval);
   }
+
+  public ShardKvServerOptions withExecuteTimeout(Duration timeout) {
+    return new ShardKvServerOptions(maxValueBytes, maxKeyBytes, timeout, pageBytes, configPollInterval,
+        migrationInterval);
+  }
 }

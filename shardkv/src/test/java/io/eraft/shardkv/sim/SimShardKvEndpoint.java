@@ -2,6 +2,7 @@ package io.eraft.shardkv.sim;
 
 import io.eraft.proto.shardkvpb.CommandRequest;
 import io.eraft.proto.shardkvpb.CommandResponse;
+import io.eraft.proto.shardkvpb.GetStatusResponse;
 import io.eraft.proto.shardkvpb.ShardOperationRequest;
 import io.eraft.proto.shardkvpb.ShardOperationResponse;
 import io.eraft.raft.rpc.ReplicaStatus;
@@ -28,6 +29,11 @@ final class SimShardKvEndpoint implements ShardKvEndpoint {
   @Override
   public CompletableFuture<ReplicaStatus> status(Duration timeout) {
     return end.call(s -> CompletableFuture.completedFuture(s.server().status()), timeout);
+  }
+
+  @Override
+  public CompletableFuture<GetStatusResponse> shardStatus(Duration timeout) {
+    return end.call(s -> CompletableFuture.completedFuture(s.server().fullStatus()), timeout);
   }
 
   @Override
