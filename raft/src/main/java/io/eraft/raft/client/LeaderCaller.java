@@ -133,9 +133,23 @@ public final class LeaderCaller<E> {
    */
   public <T> CompletableFuture<T> call(Attempt<E, T> attempt, Function<T, Retry> retry, long deadlineNanos,
       Duration budget) {
-    Call<T> call = new Call<>(attempt, retry, deadlineNanos, budget);
+    return call(attempt, retry, deadlineNanos, budget, policy.attemptTimeout());
+  }
+
+  /**
+   * As {@link #call(Attempt, Function, long, Duration)}, waiting up to {@code attemptTimeout} for
+   * each server instead of the policy's: for a request the server may hold on purpose (a watch).
+   */
+  public <T> CompletableFuture<T> call(Attempt<E, T> attempt, Function<T, Retry> retry, long deadlineNanos,
+      Duration budget, Duration attemptTimeout) {
+    Call<T> call = new Call<>(attempt, retry, deadlineNanos, budget, attemptTimeout);
     call.next(leader.get());
     return call.result;
+  }
+
+  /** How this caller retries. */
+  public RetryPolicy policy() {
+    return policy;
   }
 
   /** The position of the server believed to lead. */
@@ -176,17 +190,20 @@ public final class LeaderCaller<E> {
     final Function<T, Retry> retry;
     final long deadlineNanos;
     final Duration deadline;
+    final Duration attemptTimeout;
     /** Each server's last answer, by position. Attempts run one at a time, each after the last settled. */
     final Map<Integer, String> lastAnswers = new HashMap<>();
     boolean connectedOnce;
     int failuresInRound;
     int failedRounds;
 
-    Call(Attempt<E, T> attempt, Function<T, Retry> retry, long deadlineNanos, Duration deadline) {
+    Call(Attempt<E, T> attempt, Function<T, Retry> retry, long deadlineNanos, Duration deadline,
+        Duration attemptTimeout) {
       this.attempt = attempt;
       this.retry = retry;
       this.deadlineNanos = deadlineNanos;
       this.deadline = deadline;
+      this.attemptTimeout = attemptTimeout;
     }
 
     void next(int server) {
@@ -195,7 +212,7 @@ public final class LeaderCaller<E> {
         result.completeExceptionally(unavailable());
         return;
       }
-      Duration timeout = Duration.ofNanos(Math.min(remaining, policy.attemptTimeout().toNanos()));
+      Duration timeout = Duration.ofNanos(Math.min(remaining, attemptTimeout.toNanos()));
       CompletableFuture<T> sent;
       try {
         sent = attempt.send(servers.endpoints().get(server), timeout);

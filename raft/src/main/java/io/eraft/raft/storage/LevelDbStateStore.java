@@ -60,6 +60,7 @@ public final class LevelDbStateStore implements AutoCloseable {
   private static final byte[] FLUSH_PROBE_KEY = {0};
   private static final int INSTALL_BATCH_BYTES = 1 << 20;
   private static final int DELETE_BATCH_BYTES = 1 << 20;
+  private static final Duration COMPACTION_CLOSE_WAIT = Duration.ofSeconds(30);
 
   private final Path root;
   private final DirectorySize size = new DirectorySize(WHAT);
@@ -202,9 +203,12 @@ public final class LevelDbStateStore implements AutoCloseable {
   }
 
   private void compactInBackground(byte[] prefix) {
-    DbHandle h = retainLive();
     try {
       compactor.execute(() -> {
+        if (closed.get()) {
+          return; // LevelDB frees the space in its own compactions
+        }
+        DbHandle h = retainLive();
         try {
           h.db.compactRange(prefix, prefixEnd(prefix));
         } catch (DBException e) {
@@ -215,7 +219,7 @@ public final class LevelDbStateStore implements AutoCloseable {
         }
       });
     } catch (RejectedExecutionException e) {
-      h.release(); // closing: the space is freed by LevelDB's own compactions
+      // closing: LevelDB frees the space in its own compactions
     }
   }
 
@@ -340,12 +344,24 @@ public final class LevelDbStateStore implements AutoCloseable {
     }
   }
 
-  /** Releases the database (once every open snapshot is closed too). Idempotent. */
+  /**
+   * Releases the database (once every open snapshot is closed too), after a range compaction in
+   * progress ends. Idempotent.
+   */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
       flusher.shutdownNow();
-      compactor.shutdownNow();
+      compactor.shutdown();
+      try {
+        // A compaction in progress holds the database open; the next owner of the directory needs its lock.
+        if (!compactor.awaitTermination(COMPACTION_CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+          LOG.atWarn().addKeyValue("dir", root).log("a compaction did not finish in time; the database closes"
+              + " when it does");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       live.release();
     }
   }

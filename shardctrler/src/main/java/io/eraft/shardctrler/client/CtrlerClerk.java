@@ -57,11 +57,29 @@ public final class CtrlerClerk {
         .thenApply(reply -> ConfigCodec.fromProto(reply.getConfig()));
   }
 
+  /**
+   * Config {@code num} as soon as it exists, waiting up to {@code wait} for it at the leader (a
+   * watch: no polling); after that the latest, as {@link #queryAsync}. Controllers without watches
+   * answer at once.
+   */
+  public CompletableFuture<ShardConfig> watchAsync(int num, Duration wait, Duration deadline) {
+    CommandRequest.Builder request = CommandRequest.newBuilder().setOp(Op.QUERY).setNum(num)
+        .setWaitMs(wait.toMillis());
+    Duration attemptTimeout = wait.plus(client.caller().policy().attemptTimeout());
+    return send(request, deadline.plus(wait), attemptTimeout)
+        .thenApply(reply -> ConfigCodec.fromProto(reply.getConfig()));
+  }
+
   private CompletableFuture<CommandResponse> send(CommandRequest.Builder request, Duration deadline) {
+    return send(request, deadline, client.caller().policy().attemptTimeout());
+  }
+
+  private CompletableFuture<CommandResponse> send(CommandRequest.Builder request, Duration deadline,
+      Duration attemptTimeout) {
     return session.submit(deadline, (commandId, deadlineNanos) -> {
       CommandRequest stamped = request.setClientId(session.clientId()).setCommandId(commandId).build();
       return client.caller().call((endpoint, timeout) -> endpoint.command(stamped, timeout),
-          CtrlerClient::retry, deadlineNanos, deadline);
+          CtrlerClient::retry, deadlineNanos, deadline, attemptTimeout);
     }).thenApply(CtrlerClerk::checked);
   }
 

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The controller's state machine on a {@link LevelDbStateStore}: the whole config history, one
@@ -32,6 +33,7 @@ public final class ConfigStateMachine extends LevelDbStateMachine<CommandRespons
   private static final byte CONFIG_PREFIX = 'g';
 
   private final DuplicateTable<CommandResponse> duplicates = new DuplicateTable<>(CommandResponse.parser());
+  private final ConfigWatches watches = new ConfigWatches();
   private volatile ShardConfig latest;
 
   public ConfigStateMachine(LevelDbStateStore store) {
@@ -45,6 +47,9 @@ public final class ConfigStateMachine extends LevelDbStateMachine<CommandRespons
     ShardConfig[] last = {ShardConfig.INITIAL};
     store.forEach(new byte[] {CONFIG_PREFIX}, (key, value) -> last[0] = decodeConfig(value));
     latest = last[0];
+    if (watches != null) { // null while the constructor's first reload runs
+      watches.published(latest, this::config);
+    }
   }
 
   @Override
@@ -88,7 +93,16 @@ public final class ConfigStateMachine extends LevelDbStateMachine<CommandRespons
     // replies of the commands that made it, which CtrlerServer relies on to answer a retry.
     duplicates.remember(recorded);
     latest = current[0];
+    watches.published(latest, this::config);
     return results;
+  }
+
+  /**
+   * Configuration {@code num} once this replica has applied it (at once if it has): what a watch
+   * waits for. The caller abandons a watch by completing the future itself (e.g. on a timeout).
+   */
+  public CompletableFuture<ShardConfig> awaitConfig(long num) {
+    return watches.watch(num, latest, this::config);
   }
 
   /** The latest config. */

@@ -11,6 +11,7 @@ import io.eraft.shardctrler.config.ConfigCommands;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One controller replica's request path. Query is linearizable through ReadIndex and never touches
@@ -21,6 +22,9 @@ import java.util.concurrent.CompletableFuture;
  * {@code ErrWrongLeader} names the leader this replica knows of. Never blocks; thread-safe.
  */
 public final class CtrlerServer {
+  /** The longest a watching Query is held (its client asks again after it). */
+  private static final long MAX_WATCH_MILLIS = 60_000;
+
   private final RaftNode<CommandResponse> node;
   private final ConfigStateMachine machine;
   private final RequestPath<CommandResponse> path;
@@ -40,7 +44,22 @@ public final class CtrlerServer {
   }
 
   public CompletableFuture<CommandResponse> command(CommandRequest request) {
+    if (request.getOp() == Op.QUERY && request.getWaitMs() > 0 && request.getNum() > machine.latest().num()
+        && node.status().isLeader()) {
+      return watch(request.getNum(), Math.min(request.getWaitMs(), MAX_WATCH_MILLIS));
+    }
     return path.execute(() -> request.getOp() == Op.QUERY ? query(request.getNum()) : change(request));
+  }
+
+  /**
+   * A Query that waits for config {@code num}: answered with it as soon as this replica applies it
+   * (an applied config is committed, so even a deposed leader may give it), or after
+   * {@code waitMillis} as an ordinary Query (the latest config, by ReadIndex).
+   */
+  private CompletableFuture<CommandResponse> watch(long num, long waitMillis) {
+    return machine.awaitConfig(num).completeOnTimeout(null, waitMillis, TimeUnit.MILLISECONDS)
+        .thenCompose(found -> found != null ? CompletableFuture.completedFuture(CtrlerError.config(found))
+            : path.execute(() -> query(num)));
   }
 
   private CompletableFuture<CommandResponse> query(long num) {

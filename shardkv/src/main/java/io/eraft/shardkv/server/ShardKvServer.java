@@ -22,6 +22,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One ShardKV replica's request path (eRaft's {@code ShardKV.Command}, {@code GetShardsData},
@@ -33,6 +36,9 @@ import java.util.concurrent.RejectedExecutionException;
  * their own. Thread-safe; {@link #close()} stops the page reader.
  */
 public final class ShardKvServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ShardKvServer.class);
+  private static final long CLOSE_WAIT_SECONDS = 5;
+
   private final RaftNode<CommandResponse> node;
   private final ShardStateMachine machine;
   private final ShardKvServerOptions options;
@@ -187,8 +193,16 @@ public final class ShardKvServer implements AutoCloseable {
     return shard >= 0 && shard < ShardConfig.N_SHARDS;
   }
 
+  /** Stops the page reader, waiting for a page being read: it holds the store open. */
   @Override
   public void close() {
     pageReader.shutdownNow();
+    try {
+      if (!pageReader.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        LOG.atWarn().addKeyValue("gid", machine.gid()).log("a shard page was still being read at close");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

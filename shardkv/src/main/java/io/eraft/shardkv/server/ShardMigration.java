@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A ShardKV group's leader-only work (eRaft's monitors, ERAFT-SPEC §4.6), each a {@link LeaderTask}
- * started and stopped by leadership: <b>config</b> asks the controllers for the next configuration
- * (a Query, which they answer by ReadIndex: an idle system writes no log entry anywhere) and
- * proposes it once no shard is moving; <b>pull</b> fetches the data of Pulling shards from their
+ * started and stopped by leadership: <b>config</b> watches the controllers for the next
+ * configuration (a Query the leader holds until that configuration exists or
+ * {@link #CONFIG_WATCH} passes: an idle system writes no log entry anywhere and asks once per
+ * period, where eRaft logs a Query every 100 ms per group) and proposes it once no shard is moving; <b>pull</b> fetches the data of Pulling shards from their
  * holders, one page at a time per holder, proposing each page before asking for the next; <b>gc</b>
  * tells the holders of GCing shards to delete their copies, then records that here. Every call
  * has a deadline and retries over the holder's servers with backoff ({@link LeaderCaller}); the
@@ -46,6 +47,11 @@ public final class ShardMigration implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ShardMigration.class);
   /** The longest one controller query or one call to another group may take, retries included. */
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(2);
+  /**
+   * How long the controllers hold a question for the next configuration before answering "none
+   * yet": one question per this period is all an idle group asks.
+   */
+  private static final Duration CONFIG_WATCH = Duration.ofSeconds(10);
 
   private final RaftNode<CommandResponse> node;
   private final ShardStateMachine machine;
@@ -81,7 +87,8 @@ public final class ShardMigration implements AutoCloseable {
       return;
     }
     long wanted = shards.config().num() + 1;
-    ShardConfig next = wait(ctrlers.queryAsync((int) wanted, CALL_DEADLINE), CALL_DEADLINE);
+    ShardConfig next = wait(ctrlers.watchAsync((int) wanted, CONFIG_WATCH, CALL_DEADLINE),
+        CONFIG_WATCH.plus(CALL_DEADLINE));
     if (next == null || next.num() != wanted) {
       return;
     }
