@@ -44,7 +44,7 @@ shardkv=("$repo/cli/bin/shardkv" -ctrlers "$ERAFT_CTRLER_ADDRS" --timeout 10s)
 "${shardkv[@]}" bench --clients "${clients[-1]}" --duration "${BENCH_WARMUP:-60s}" >/dev/null
 for n in "${clients[@]}"; do
   echo "== $n clients, 128-byte values, read ratio ${BENCH_READ_RATIO:-0}, ${BENCH_DURATION:-15s}"
-  "${shardkv[@]}" bench --clients "$n" --duration "${BENCH_DURATION:-15s}" --value-size 128 \
+  "${shardkv[@]}" bench --clients "$n" --duration "${BENCH_DURATION:-15s}" --warmup 10s --value-size 128 \
     --read-ratio "${BENCH_READ_RATIO:-0}"
 done
 if [[ -n ${BENCH_SEQUENTIAL:-} ]]; then

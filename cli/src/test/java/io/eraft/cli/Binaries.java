@@ -64,13 +64,18 @@ public final class Binaries implements AutoCloseable {
    * test did not.
    */
   public Server startServer(String binary, String... args) throws IOException {
+    // Three servers and the clients share two cores: small heaps, and no C2 compiler threads
+    // competing with them (the clients run with their launchers' defaults, already this lean).
+    return startServerWith("-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1", binary, args);
+  }
+
+  /** As {@link #startServer(String, String...)}, with these JVM flags ({@code JAVA_OPTS}). */
+  public Server startServerWith(String javaOpts, String binary, String... args) throws IOException {
     int n = ++launched;
     Path out = logs.resolve(binary + "-" + n + ".out");
     Path err = logs.resolve(binary + "-" + n + ".err");
     ProcessBuilder pb = builder(binary, args);
-    // Three servers and the clients share two cores: small heaps, and no C2 compiler threads
-    // competing with them (the clients run with their launchers' defaults, already this lean).
-    pb.environment().put("JAVA_OPTS", "-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1");
+    pb.environment().put("JAVA_OPTS", javaOpts);
     Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     Server server = new Server(binary, p, out, err);
     servers.add(server);
