@@ -473,6 +473,31 @@ class ShardKvTest {
     }
   }
 
+  /**
+   * Not in eRaft: every group leaves, so no group owns a shard, then groups join again. eRaft keeps
+   * such shards' data where it was and serves it stale if the shard returns there, and loses it if
+   * the shard goes elsewhere; here it is parked with its last owner and pulled from there.
+   */
+  @Test
+  @Timeout(180)
+  void everyGroupLeavesAndJoinsAgainWithNothingLostOrResurrected() throws Exception {
+    start(false, -1);
+    ShardKvClerk ck = system.makeClerk();
+    system.join(100, 101);
+    List<String> keys = keys(10);
+    List<String> values = putAll(ck, keys, 5);
+    checkAndAppend(ck, keys, values, 5);
+    system.leave(100, 101);
+    system.join(102); // 102 must pull every shard from 100 and 101, where they are parked
+    checkAndAppend(ck, keys, values, 5);
+    system.leave(102);
+    system.join(100); // back to a group that held half of them: stale copies must not come back
+    check(ck, keys, values);
+    checkAndAppend(ck, keys, values, 5);
+    system.join(101, 102);
+    check(ck, keys, values);
+  }
+
   // ---- helpers (eRaft's check, randstring, and the appender goroutines) --------------------------
 
   /** Clerks appending to one key each, every {@code pauseMs}, until closed; {@code values} tracks them. */

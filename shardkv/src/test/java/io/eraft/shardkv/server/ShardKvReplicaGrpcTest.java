@@ -164,6 +164,49 @@ class ShardKvReplicaGrpcTest {
   }
 
   @Test
+  @Timeout(120)
+  void aRetriedAppendFirstAppliedByTheOldOwnerIsNotAppliedAgainByTheNewOne() throws Exception {
+    CtrlerClerk ctl = admin.newClerk();
+    ctl.join(Map.of(100, group(100).addresses()));
+    String key = "a"; // shard 7
+    client.newClerk().put(key, "x");
+    CommandRequest append = CommandRequest.newBuilder().setOp(Op.APPEND).setKey(key).setValue("+once")
+        .setClientId(4242).setCommandId(1).build();
+    assertEquals("OK", sendToLeader(group(100), append).getErr());
+
+    // The shard moves to group 101 with its duplicate-table records; the client retries there.
+    ctl.join(Map.of(101, group(101).addresses()));
+    ctl.move(Shards.of(key), 101);
+    ctl.leave(List.of(100));
+    assertEquals("OK", sendToLeader(group(101), append).getErr()); // once 101 serves the shard
+    assertEquals("x+once", client.newClerk().get(key));
+  }
+
+  /**
+   * Sends {@code request} to the group's leader with a stub from eRaft's proto until the answer is
+   * neither ErrWrongLeader nor ErrTimeout nor ErrWrongGroup (the group has not taken the shard yet).
+   */
+  private static CommandResponse sendToLeader(ReplicaCluster<ShardStateMachine> group, CommandRequest request)
+      throws Exception {
+    CommandResponse[] reply = new CommandResponse[1];
+    LocalRaftCluster.awaitCondition(() -> {
+      ManagedChannel channel = null;
+      try {
+        channel = NettyChannelBuilder.forTarget(group.addresses().get(group.leader())).usePlaintext().build();
+        reply[0] = ShardKVServiceGrpc.newBlockingStub(channel).command(request);
+        return !List.of("ErrWrongLeader", "ErrTimeout", "ErrWrongGroup").contains(reply[0].getErr());
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      } finally {
+        if (channel != null) {
+          channel.shutdownNow();
+        }
+      }
+    });
+    return reply[0];
+  }
+
+  @Test
   void gidZeroIsRefusedBeforeAnythingStarts() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ShardKvReplica.start(
         null, 0, List.of("127.0.0.1:1"), ctrlers.addresses(), OPTIONS, new SimpleMeterRegistry()));
