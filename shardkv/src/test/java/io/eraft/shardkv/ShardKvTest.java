@@ -498,6 +498,24 @@ class ShardKvTest {
     check(ck, keys, values);
   }
 
+  /** Not in eRaft: every controller crashes and restarts while shards move; nothing is lost and the moves finish. */
+  @Test
+  @Timeout(180)
+  void theControllersCrashMidMigration() throws Exception {
+    start(false, 1000);
+    ShardKvClerk ck = system.makeClerk();
+    system.join(100);
+    List<String> keys = keys(10);
+    List<String> values = putAll(ck, keys, 20);
+    system.join(101, 102);
+    system.ctrlers().restartAll();
+    checkAndAppend(ck, keys, values, 20);
+    system.leave(100);
+    system.ctrlers().restartAll();
+    checkAndAppend(ck, keys, values, 20);
+    check(ck, keys, values);
+  }
+
   // ---- helpers (eRaft's check, randstring, and the appender goroutines) --------------------------
 
   /** Clerks appending to one key each, every {@code pauseMs}, until closed; {@code values} tracks them. */
