@@ -16,7 +16,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -122,23 +121,9 @@ final class KvBench implements Callable<Integer> {
   }
 
   private static BenchSession session(Clerk clerk) {
-    return new BenchSession() {
-      @Override
-      public CompletableFuture<?> put(String key, String value, Duration deadline) {
-        return clerk.putAsync(key, value, deadline);
-      }
-
-      @Override
-      public CompletableFuture<?> get(String key, Duration deadline) {
-        return clerk.getAsync(key, deadline);
-      }
-
-      @Override
-      public CompletableFuture<?> append(String key, String value, Duration deadline) {
-        return clerk.appendAsync(key, value, deadline);
-      }
-    };
+    return BenchSession.of(clerk::putAsync, clerk::getAsync, clerk::appendAsync);
   }
+
 
   /** A refusal (e.g. ErrValueTooLarge) would repeat for every operation: stop instead of measuring refusals. */
   private static BenchResult checkRefusal(BenchResult result) {

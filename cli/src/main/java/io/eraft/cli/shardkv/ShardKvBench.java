@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -215,23 +214,9 @@ final class ShardKvBench implements Callable<Integer> {
   }
 
   private static BenchSession session(ShardKvClerk clerk) {
-    return new BenchSession() {
-      @Override
-      public CompletableFuture<?> put(String key, String value, Duration deadline) {
-        return clerk.putAsync(key, value, deadline);
-      }
-
-      @Override
-      public CompletableFuture<?> get(String key, Duration deadline) {
-        return clerk.getAsync(key, deadline);
-      }
-
-      @Override
-      public CompletableFuture<?> append(String key, String value, Duration deadline) {
-        return clerk.appendAsync(key, value, deadline);
-      }
-    };
+    return BenchSession.of(clerk::putAsync, clerk::getAsync, clerk::appendAsync);
   }
+
 
   private String summary(BenchResult r) {
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT,

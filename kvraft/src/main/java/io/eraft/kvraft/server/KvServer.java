@@ -6,6 +6,7 @@ import io.eraft.proto.kvraftpb.CommandResponse;
 import io.eraft.proto.kvraftpb.Op;
 import io.eraft.raft.node.RaftNode;
 import io.eraft.raft.rpc.ReplicaStatus;
+import io.eraft.raft.server.CommandLimits;
 import io.eraft.raft.server.RequestPath;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
 public final class KvServer {
   private final RaftNode<CommandResponse> node;
   private final KvStateMachine machine;
-  private final KvServerOptions options;
+  private final CommandLimits limits;
   private final RequestPath<CommandResponse> path;
 
   /** A replica whose {@code ErrWrongLeader} names no leader (its group's addresses are unknown here). */
@@ -34,7 +35,7 @@ public final class KvServer {
       List<String> addresses) {
     this.node = node;
     this.machine = machine;
-    this.options = options;
+    this.limits = new CommandLimits(options.maxValueBytes(), options.maxKeyBytes());
     this.path = new RequestPath<>(node, machine, options.executeTimeout(), addresses,
         KvError::wrongLeader, () -> KvError.ERR_TIMEOUT.reply(""));
   }
@@ -63,25 +64,19 @@ public final class KvServer {
   }
 
   private CommandResponse validate(CommandRequest request) {
-    switch (request.getOp()) {
-      case GET, PUT, APPEND -> { }
-      default -> {
-        return KvError.ERR_BAD_REQUEST.reply("unknown op " + request.getOpValue()
-            + "; expected PUT (0), APPEND (1) or GET (2)");
-      }
+    boolean knownOp = switch (request.getOp()) {
+      case GET, PUT, APPEND -> true;
+      default -> false;
+    };
+    CommandLimits.Refusal refusal = limits.check(knownOp, request.getOpValue(), request.getKeyBytes().size(),
+        request.getValueBytes().size());
+    if (refusal == null) {
+      return null;
     }
-    int keyBytes = request.getKeyBytes().size();
-    if (keyBytes > options.maxKeyBytes()) {
-      return KvError.ERR_BAD_REQUEST.reply("key is " + keyBytes + " bytes; the limit is " + options.maxKeyBytes()
-          + " (--max-key-bytes)");
-    }
-    int valueBytes = request.getValueBytes().size();
-    if (valueBytes > options.maxValueBytes()) {
-      return KvError.ERR_VALUE_TOO_LARGE.reply("value is " + valueBytes + " bytes; the limit is "
-          + options.maxValueBytes() + " (--max-value-bytes)");
-    }
-    return null;
+    return (refusal.kind() == CommandLimits.Kind.VALUE_TOO_LARGE ? KvError.ERR_VALUE_TOO_LARGE : KvError.ERR_BAD_REQUEST)
+        .reply(refusal.reason());
   }
+
 
   /** eRaft's GetStatus: id, role, term, last applied, commit index, bytes on disk (log and state). */
   public ReplicaStatus status() {

@@ -10,6 +10,7 @@ import io.eraft.proto.shardkvpb.ShardOperationRequest;
 import io.eraft.proto.shardkvpb.ShardOperationResponse;
 import io.eraft.raft.node.RaftNode;
 import io.eraft.raft.rpc.ReplicaStatus;
+import io.eraft.raft.server.CommandLimits;
 import io.eraft.raft.server.RequestPath;
 import io.eraft.shardctrler.config.ShardConfig;
 import io.eraft.shardkv.ShardKvError;
@@ -41,7 +42,7 @@ public final class ShardKvServer implements AutoCloseable {
 
   private final RaftNode<CommandResponse> node;
   private final ShardStateMachine machine;
-  private final ShardKvServerOptions options;
+  private final CommandLimits limits;
   private final RequestPath<CommandResponse> path;
   private final ExecutorService pageReader;
 
@@ -50,7 +51,7 @@ public final class ShardKvServer implements AutoCloseable {
       List<String> addresses) {
     this.node = node;
     this.machine = machine;
-    this.options = options;
+    this.limits = new CommandLimits(options.maxValueBytes(), options.maxKeyBytes());
     this.path = new RequestPath<>(node, machine, options.executeTimeout(), addresses, ShardKvError::wrongLeader,
         () -> ShardKvError.ERR_TIMEOUT.reply(""));
     this.pageReader = Executors.newSingleThreadExecutor(r -> {
@@ -94,25 +95,19 @@ public final class ShardKvServer implements AutoCloseable {
   }
 
   private CommandResponse validate(CommandRequest request) {
-    switch (request.getOp()) {
-      case GET, PUT, APPEND -> { }
-      default -> {
-        return ShardKvError.ERR_BAD_REQUEST.reply("unknown op " + request.getOpValue()
-            + "; expected PUT (0), APPEND (1) or GET (2)");
-      }
+    boolean knownOp = switch (request.getOp()) {
+      case GET, PUT, APPEND -> true;
+      default -> false;
+    };
+    CommandLimits.Refusal refusal = limits.check(knownOp, request.getOpValue(), request.getKeyBytes().size(),
+        request.getValueBytes().size());
+    if (refusal == null) {
+      return null;
     }
-    int keyBytes = request.getKeyBytes().size();
-    if (keyBytes > options.maxKeyBytes()) {
-      return ShardKvError.ERR_BAD_REQUEST.reply("key is " + keyBytes + " bytes; the limit is " + options.maxKeyBytes()
-          + " (--max-key-bytes)");
-    }
-    int valueBytes = request.getValueBytes().size();
-    if (valueBytes > options.maxValueBytes()) {
-      return ShardKvError.ERR_VALUE_TOO_LARGE.reply("value is " + valueBytes + " bytes; the limit is "
-          + options.maxValueBytes() + " (--max-value-bytes)");
-    }
-    return null;
+    return (refusal.kind() == CommandLimits.Kind.VALUE_TOO_LARGE ? ShardKvError.ERR_VALUE_TOO_LARGE : ShardKvError.ERR_BAD_REQUEST)
+        .reply(refusal.reason());
   }
+
 
   /**
    * eRaft's GetShardsData, in pages: the leader answers once it has reached the request's
