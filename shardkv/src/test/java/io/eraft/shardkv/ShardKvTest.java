@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.eraft.raft.linearizability.HistoryRecorder;
 import io.eraft.raft.linearizability.KvModel;
 import io.eraft.raft.linearizability.Linearizability;
-import io.eraft.shardkv.client.ShardKvClerk;
 import io.eraft.shardkv.server.ShardKvServerOptions;
 import io.eraft.shardkv.sim.ShardGroupSimCluster;
 import io.eraft.shardkv.sim.ShardKvSimSystem;
@@ -23,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,25 +31,40 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * eRaft's ShardKV suite ({@code shardkv/test_test.go}, ERAFT-SPEC §7.7) on the simulated system:
  * the same scenarios, names and checks, over three controllers and three groups of real replicas.
- * eRaft's clerks retry forever; ours give up after {@link ShardKvSimSystem#CLERK_DEADLINE}, which
- * fails the test.
+ * Beyond eRaft, every clerk's calls are recorded and each scenario's whole history is checked for
+ * linearizability (eRaft checks unreliable3's only). eRaft's clerks retry forever; ours give up
+ * after {@link ShardKvSimSystem#CLERK_DEADLINE}, which fails the test.
  */
 class ShardKvTest {
+  /** Generous: a check that does not finish fails (eRaft passes it); the largest histories take a few seconds. */
+  private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(60);
   private static final long SEED = Long.getLong("shardkv.sim.seed", System.nanoTime());
   private final Random random = new Random(SEED);
   @TempDir
   Path dir;
   private ShardKvSimSystem system;
+  /** Every recorded clerk's calls, checked for linearizability after each scenario (eRaft checks only unreliable3's). */
+  private final HistoryRecorder<KvModel.Input, KvModel.Output> history = new HistoryRecorder<>();
+  private final AtomicInteger clients = new AtomicInteger();
 
   private ShardKvSimSystem start(boolean unreliable, int maxRaftState) {
     system = ShardKvSimSystem.start(unreliable, maxRaftState, random.nextLong(), dir, ShardKvServerOptions.DEFAULTS);
     return system;
   }
 
+  /** A new clerk (eRaft's {@code makeClient}) whose calls are recorded. */
+  private RecordingShardClerk clerk() {
+    return new RecordingShardClerk(system.makeClerk(), clients.incrementAndGet(), history);
+  }
+
   @AfterEach
-  void stop() {
-    if (system != null) {
-      system.close();
+  void checkAndStop() {
+    try {
+      Linearizability.assertLinearizable(new KvModel(), history.history(), CHECK_TIMEOUT);
+    } finally {
+      if (system != null) {
+        system.close();
+      }
     }
   }
 
@@ -57,7 +72,7 @@ class ShardKvTest {
   @Timeout(120)
   void staticShards() throws Exception {
     start(false, -1);
-    ShardKvClerk ck = system.makeClerk();
+    RecordingShardClerk ck = clerk();
     system.join(100);
     system.join(101);
     List<String> keys = keys(10);
@@ -75,7 +90,7 @@ class ShardKvTest {
     for (int i = 0; i < keys.size(); i++) {
       String key = keys.get(i);
       String expected = values.get(i);
-      system.makeClerk().getAsync(key, ShardKvSimSystem.CLERK_DEADLINE).whenComplete((v, e) -> outcomes.add(
+      clerk().getAsync(key, ShardKvSimSystem.CLERK_DEADLINE).whenComplete((v, e) -> outcomes.add(
           e != null ? "" : expected.equals(v) ? "ok" : "Get(" + key + "): expected " + expected + ", got " + v));
     }
     int done = 0;
@@ -93,7 +108,7 @@ class ShardKvTest {
   @Timeout(120)
   void joinLeave() throws Exception {
     start(false, -1);
-    ShardKvClerk ck = system.makeClerk();
+    RecordingShardClerk ck = clerk();
     system.join(100);
     List<String> keys = keys(10);
     List<String> values = putAll(ck, keys, 5);
@@ -114,7 +129,7 @@ class ShardKvTest {
   @Timeout(180)
   void snapshot() throws Exception {
     start(false, 1000);
-    ShardKvClerk ck = system.makeClerk();
+    RecordingShardClerk ck = clerk();
     system.join(100);
     List<String> keys = keys(30);
     List<String> values = putAll(ck, keys, 20);
@@ -145,7 +160,7 @@ class ShardKvTest {
   @Timeout(180)
   void missChange() throws Exception {
     start(false, 1000);
-    ShardKvClerk ck = system.makeClerk();
+    RecordingShardClerk ck = clerk();
     system.join(100);
     List<String> keys = keys(10);
     List<String> values = putAll(ck, keys, 20);
@@ -175,7 +190,7 @@ class ShardKvTest {
   @Timeout(180)
   void concurrent1() throws Exception {
     start(false, 100);
-    ShardKvClerk ck = system.makeClerk();
+    RecordingShardClerk ck = clerk();
     system.join(100);
     List<String> keys = keys(10);
     List<String> values = putAll(ck, keys, 5);
@@ -210,7 +225,7 @@ class ShardKvTest {
   @Timeout(180)
   void concurrent2() throws Exception {
     start(false, -1);
-    ShardKvClerk ck = system.makeClerk();
+    RecordingShardClerk ck = clerk();
     system.join(101);
     system.join(100);
     system.join(102);
@@ -242,7 +257,7 @@ class ShardKvTest {
   @Timeout(180)
   void unreliable1() throws Exception {
     start(true, 100);
-    ShardKvClerk ck = system.makeClerk();
+    RecordingShardClerk ck = clerk();
     system.join(100);
     List<String> keys = keys(10);
     List<String> values = putAll(ck, keys, 5);
@@ -268,7 +283,7 @@ class ShardKvTest {
   @Timeout(180)
   void unreliable2() throws Exception {
     start(true, 100);
-    ShardKvClerk ck = system.makeClerk();
+    RecordingShardClerk ck = clerk();
     system.join(100);
     List<String> keys = keys(10);
     List<String> values = putAll(ck, keys, 5);
@@ -284,37 +299,26 @@ class ShardKvTest {
   @Timeout(180)
   void unreliable3() throws Exception {
     start(true, 100);
-    HistoryRecorder<KvModel.Input, KvModel.Output> history = new HistoryRecorder<>();
-    ShardKvClerk ck = system.makeClerk();
+    RecordingShardClerk ck = clerk();
     system.join(100);
     List<String> keys = keys(10);
-    for (String key : keys) {
-      String value = randomString(5);
-      long call = history.now();
-      ck.put(key, value);
-      history.record(0, KvModel.Input.put(key, value), KvModel.NONE, call);
-    }
+    putAll(ck, keys, 5);
     AtomicBoolean done = new AtomicBoolean();
     ExecutorService threads = Executors.newFixedThreadPool(keys.size());
-    List<Future<?>> clients = new ArrayList<>();
-    for (int c = 1; c <= keys.size(); c++) {
-      int clientId = c;
-      ShardKvClerk clerk = system.makeClerk();
-      clients.add(threads.submit(() -> {
+    List<Future<?>> running = new ArrayList<>();
+    for (String unused : keys) {
+      RecordingShardClerk clerk = clerk();
+      running.add(threads.submit(() -> {
         while (!done.get()) {
           String key = keys.get(nextInt(keys.size()));
           String value = randomString(5);
-          long call = history.now();
           int dice = nextInt(1000);
           if (dice < 500) {
             clerk.append(key, value);
-            history.record(clientId, KvModel.Input.append(key, value), KvModel.NONE, call);
           } else if (dice < 550) {
             clerk.put(key, value);
-            history.record(clientId, KvModel.Input.put(key, value), KvModel.NONE, call);
           } else {
-            String got = clerk.get(key);
-            history.record(clientId, KvModel.Input.get(key), new KvModel.Output(got), call);
+            clerk.get(key);
           }
         }
         return null;
@@ -323,11 +327,10 @@ class ShardKvTest {
     joinsAndLeavesUnderLoad();
     done.set(true);
     system.setUnreliable(false);
-    for (Future<?> f : clients) {
+    for (Future<?> f : running) {
       f.get(ShardKvSimSystem.CLERK_DEADLINE.toSeconds() + 10, TimeUnit.SECONDS);
     }
     threads.shutdownNow();
-    Linearizability.assertLinearizable(new KvModel(), history.history(), Duration.ofSeconds(30));
   }
 
   /** The configuration changes of eRaft's Unreliable2 and Unreliable3, while clients run. */
@@ -350,7 +353,7 @@ class ShardKvTest {
   @Timeout(240)
   void challenge1Delete() throws Exception {
     start(false, 1); // a snapshot after every entry
-    ShardKvClerk ck = system.makeClerk();
+    RecordingShardClerk ck = clerk();
     system.join(100);
     int n = 30; // 30,000 bytes of values
     List<String> keys = keys(n);
@@ -388,7 +391,7 @@ class ShardKvTest {
   @Timeout(240)
   void challenge1Concurrent() throws Exception {
     start(false, 300);
-    ShardKvClerk ck = system.makeClerk();
+    RecordingShardClerk ck = clerk();
     system.join(100);
     List<String> keys = keys(10);
     List<String> values = putAll(ck, keys, 1);
@@ -418,7 +421,7 @@ class ShardKvTest {
   @Timeout(180)
   void challenge2Unaffected() throws Exception {
     start(true, 100);
-    ShardKvClerk ck = system.makeClerk();
+    RecordingShardClerk ck = clerk();
     system.join(100);
     List<String> keys = keys(10);
     List<String> values = new ArrayList<>();
@@ -451,7 +454,7 @@ class ShardKvTest {
   @Timeout(180)
   void challenge2Partial() throws Exception {
     start(true, 100);
-    ShardKvClerk ck = system.makeClerk();
+    RecordingShardClerk ck = clerk();
     system.join(100, 101, 102);
     Thread.sleep(1000);
     List<String> keys = keys(10);
@@ -482,7 +485,7 @@ class ShardKvTest {
   @Timeout(180)
   void everyGroupLeavesAndJoinsAgainWithNothingLostOrResurrected() throws Exception {
     start(false, -1);
-    ShardKvClerk ck = system.makeClerk();
+    RecordingShardClerk ck = clerk();
     system.join(100, 101);
     List<String> keys = keys(10);
     List<String> values = putAll(ck, keys, 5);
@@ -503,7 +506,7 @@ class ShardKvTest {
   @Timeout(180)
   void theControllersCrashMidMigration() throws Exception {
     start(false, 1000);
-    ShardKvClerk ck = system.makeClerk();
+    RecordingShardClerk ck = clerk();
     system.join(100);
     List<String> keys = keys(10);
     List<String> values = putAll(ck, keys, 20);
@@ -528,7 +531,7 @@ class ShardKvTest {
       threads = Executors.newFixedThreadPool(keys.size());
       for (int i = 0; i < keys.size(); i++) {
         int k = i;
-        ShardKvClerk clerk = system.makeClerk();
+        RecordingShardClerk clerk = clerk();
         running.add(threads.submit(() -> {
           while (!done.get()) {
             String x = randomString(length);
@@ -593,7 +596,7 @@ class ShardKvTest {
     return keys;
   }
 
-  private List<String> putAll(ShardKvClerk ck, List<String> keys, int length) {
+  private List<String> putAll(RecordingShardClerk ck, List<String> keys, int length) {
     List<String> values = new ArrayList<>();
     for (String key : keys) {
       String value = randomString(length);
@@ -603,7 +606,7 @@ class ShardKvTest {
     return values;
   }
 
-  private void checkAndAppend(ShardKvClerk ck, List<String> keys, List<String> values, int length) {
+  private void checkAndAppend(RecordingShardClerk ck, List<String> keys, List<String> values, int length) {
     for (int i = 0; i < keys.size(); i++) {
       check(ck, keys.get(i), values.get(i));
       String x = randomString(length);
@@ -612,13 +615,13 @@ class ShardKvTest {
     }
   }
 
-  private static void check(ShardKvClerk ck, List<String> keys, List<String> values) {
+  private static void check(RecordingShardClerk ck, List<String> keys, List<String> values) {
     for (int i = 0; i < keys.size(); i++) {
       check(ck, keys.get(i), values.get(i));
     }
   }
 
-  private static void check(ShardKvClerk ck, String key, String value) {
+  private static void check(RecordingShardClerk ck, String key, String value) {
     String got = ck.get(key);
     if (!value.equals(got)) {
       fail("Get(" + key + "): expected:\n" + value + "\nreceived:\n" + got + "\n(replay with -Dshardkv.sim.seed="
