@@ -62,6 +62,8 @@ public final class RaftLoop<R> {
   private final Transport transport;
   private final Applier<R> applier;
   private final LogWriter writer;
+  /** Readies given to the writer whose acknowledgements are not sent yet (raft loop increments, writer decrements). */
+  private final AtomicInteger unwritten = new AtomicInteger();
   private final SnapshotReceiver snapshots;
   private final PendingProposals<R> proposals;
   private final NodeMetrics metrics;
@@ -277,7 +279,13 @@ public final class RaftLoop<R> {
     if (!rd.snapshot().isEmpty()) {
       installSnapshot(rd.snapshot());
     }
-    if (needsWriter(rd)) {
+    if (writesNothing(rd) && unwritten.get() == 0) {
+      // Only acknowledgements (an idle follower's heartbeat answers): every Ready given to the
+      // writer is durable and its own acknowledgements are sent, so these may go now, without
+      // two thread hand-offs through the writer (and its persisted() would change nothing).
+      dispatch(rd.messagesAfterPersist());
+    } else if (needsWriter(rd)) {
+      unwritten.incrementAndGet();
       writer.write(rd);
     }
     if (!rd.committed().isEmpty()) {
@@ -307,11 +315,16 @@ public final class RaftLoop<R> {
         || !rd.messagesAfterPersist().isEmpty();
   }
 
+  private static boolean writesNothing(Ready rd) {
+    return rd.entries().isEmpty() && rd.hardState().isEmpty() && rd.snapshot().isEmpty();
+  }
+
   /** On the log writer thread: these Readies are durable. */
   private void durable(List<Ready> readies) {
     for (Ready rd : readies) {
       dispatch(rd.messagesAfterPersist());
     }
+    unwritten.addAndGet(-readies.size()); // after their acknowledgements went out: see handle()
     inbox.add((Runnable) () -> readies.forEach(core::persisted));
   }
 
