@@ -8,6 +8,7 @@ import io.eraft.raft.linearizability.HistoryRecorder;
 import io.eraft.raft.linearizability.KvModel;
 import io.eraft.raft.linearizability.Linearizability;
 import io.eraft.shardkv.server.ShardKvServerOptions;
+import io.eraft.shardkv.shards.ShardStatus;
 import io.eraft.shardkv.sim.ShardGroupSimCluster;
 import io.eraft.shardkv.sim.ShardKvSimSystem;
 import java.nio.file.Path;
@@ -516,6 +517,42 @@ class ShardKvTest {
     system.leave(100);
     system.ctrlers().restartAll();
     checkAndAppend(ck, keys, values, 20);
+    check(ck, keys, values);
+  }
+
+  /**
+   * Not in eRaft: a partition between groups. The new owner cannot reach the old one, so the
+   * shards it was given stay Pulling (not served, not lost) while the shards that did not move
+   * are served as usual; once the partition heals the pull completes.
+   */
+  @Test
+  @Timeout(180)
+  void aPartitionBetweenGroupsHoldsAPullBackUntilItHeals() throws Exception {
+    start(false, -1);
+    RecordingShardClerk ck = clerk();
+    system.join(100);
+    List<String> keys = keys(10);
+    List<String> values = putAll(ck, keys, 5);
+    system.cut(101, 100);
+    system.join(101);
+    List<Integer> owners = system.ctrlerClerk().query(-1).shards();
+    for (int i = 0; i < keys.size(); i++) {
+      if (owners.get(Shards.of(keys.get(i))) == 100) {
+        check(ck, keys.get(i), values.get(i));
+        String x = randomString(5);
+        ck.append(keys.get(i), x);
+        values.set(i, values.get(i) + x);
+      }
+    }
+    ShardGroupSimCluster g101 = system.group(101);
+    int leader = g101.leader();
+    for (int s = 0; s < owners.size(); s++) {
+      if (owners.get(s) == 101) {
+        assertEquals(ShardStatus.PULLING, g101.machine(leader).shards().shard(s).status(), "shard " + s);
+      }
+    }
+    system.healGroups();
+    checkAndAppend(ck, keys, values, 5);
     check(ck, keys, values);
   }
 

@@ -36,7 +36,7 @@ public final class ShardGroupSimCluster
         store -> new ShardStateMachine(store, gid),
         (node, machine) -> {
           ShardKvServer server = new ShardKvServer(node, machine, options, names);
-          ShardGroups groups = new ShardGroups(new SimShardKvNetwork(system), RetryPolicy.DEFAULT);
+          ShardGroups groups = new ShardGroups(new SimShardKvNetwork(system, gid), RetryPolicy.DEFAULT);
           ShardMigration migration = new ShardMigration(node, machine, system.ctrlerClerk(), groups, options);
           return new SimShardKvServer(server, migration, groups);
         });

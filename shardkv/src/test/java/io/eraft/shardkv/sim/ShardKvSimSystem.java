@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * eRaft's {@code shardkv/config.go} for the JVM: three controller replicas and three replica
@@ -24,7 +26,8 @@ import java.util.Random;
  * networks (every group's Raft traffic on its own {@code SimNetwork}; clients, controller queries
  * and shard pulls over each service's client network, with the same faults), and clerks that
  * route by the controllers' configuration. Servers and whole groups crash and restart keeping
- * their logs and LevelDB directories. Not thread-safe, as the clusters it is made of; clerks are.
+ * their logs and LevelDB directories; a group's servers can be partitioned among themselves
+ * ({@code group(gid).partition}) and whole groups cut from each other ({@link #cut}). Not thread-safe, as the clusters it is made of; clerks are.
  */
 public final class ShardKvSimSystem implements AutoCloseable {
   public static final List<Integer> GIDS = List.of(100, 101, 102);
@@ -37,6 +40,7 @@ public final class ShardKvSimSystem implements AutoCloseable {
   private final CtrlerClerk admin;
   private final List<ShardKvClient> clients = new ArrayList<>();
   private final Random random;
+  private final Set<List<Integer>> cuts = ConcurrentHashMap.newKeySet();
 
   private ShardKvSimSystem(long seed, Path dir) {
     this.random = new Random(seed);
@@ -98,9 +102,26 @@ public final class ShardKvSimSystem implements AutoCloseable {
   public synchronized ShardKvClerk makeClerk() {
     SimClient<CtrlerClient> ctrlerClient = ctrlers.makeCtrlerClient(ctrlers.all());
     ShardKvClient client = new ShardKvClient(ctrlerClient.clerk(),
-        new ShardGroups(new SimShardKvNetwork(this), RetryPolicy.DEFAULT), CLERK_DEADLINE);
+        new ShardGroups(new SimShardKvNetwork(this, 0), RetryPolicy.DEFAULT), CLERK_DEADLINE);
     clients.add(client);
     return client.newClerk();
+  }
+
+  /**
+   * The servers of group {@code from} can no longer reach those of group {@code to} (one way; a
+   * partition between groups): their shard pulls and deletions fail until {@link #healGroups}.
+   */
+  public void cut(int from, int to) {
+    cuts.add(List.of(from, to));
+  }
+
+  /** Undoes every {@link #cut}. */
+  public void healGroups() {
+    cuts.clear();
+  }
+
+  boolean isCut(int from, int to) {
+    return cuts.contains(List.of(from, to));
   }
 
   /** Every group's Raft and client links unreliable (the controllers stay reliable). */

@@ -6,13 +6,17 @@ import java.util.Set;
 
 /**
  * Reaches simulated ShardKV servers by their harness names ({@code server-<gid>-<i>}, eRaft's),
- * through fresh enabled ends on each group's network. Ends hold nothing to close. Thread-safe.
+ * through fresh enabled ends on each group's network, for a caller in group {@code fromGid} (0 for
+ * a test's clerk): its calls to a group the system has cut it from fail. Ends hold nothing to
+ * close. Thread-safe.
  */
 final class SimShardKvNetwork implements ShardKvNetwork {
   private final ShardKvSimSystem system;
+  private final int fromGid;
 
-  SimShardKvNetwork(ShardKvSimSystem system) {
+  SimShardKvNetwork(ShardKvSimSystem system, int fromGid) {
     this.system = system;
+    this.fromGid = fromGid;
   }
 
   @Override
@@ -23,7 +27,7 @@ final class SimShardKvNetwork implements ShardKvNetwork {
     }
     int gid = Integer.parseInt(parts[1]);
     int index = Integer.parseInt(parts[2]);
-    return new SimShardKvEndpoint(system.group(gid).connectedEnd(index), address);
+    return new SimShardKvEndpoint(system.group(gid).connectedEnd(index), address, () -> system.isCut(fromGid, gid));
   }
 
   @Override
