@@ -61,9 +61,7 @@ public final class RaftLoop<R> {
   private final LogStore log;
   private final Transport transport;
   private final Applier<R> applier;
-  private final LogWriter writer;
-  /** Readies given to the writer whose acknowledgements are not sent yet (raft loop increments, writer decrements). */
-  private final AtomicInteger unwritten = new AtomicInteger();
+  private final ReadyPersister persister;
   private final SnapshotReceiver snapshots;
   private final PendingProposals<R> proposals;
   private final NodeMetrics metrics;
@@ -95,7 +93,8 @@ public final class RaftLoop<R> {
   RaftLoop(long id, List<Long> peers, RaftCore core, LogStore log, Transport transport, Applier<R> applier,
       SnapshotReceiver snapshots, PendingProposals<R> proposals, NodeMetrics metrics, long compactionRetainEntries,
       int maxQueuedProposals, LongConsumer clusterIdRecorder, Consumer<Throwable> onFailure) {
-    this.writer = new LogWriter(id, log, metrics, this::durable, this::submitFailure);
+    this.persister = new ReadyPersister(id, log, metrics, this::dispatch,
+        readies -> inbox.add((Runnable) () -> readies.forEach(core::persisted)), this::submitFailure);
     this.id = id;
     this.peers = List.copyOf(peers);
     this.core = core;
@@ -119,7 +118,7 @@ public final class RaftLoop<R> {
   }
 
   void start() {
-    writer.start();
+    persister.start();
     thread.start();
   }
 
@@ -207,7 +206,7 @@ public final class RaftLoop<R> {
   void stop() throws InterruptedException {
     inbox.add((Runnable) () -> running = false);
     thread.join();
-    writer.stop();
+    persister.stop();
   }
 
   // ---- the loop (raft-loop thread) ---------------------------------------------------------
@@ -279,15 +278,7 @@ public final class RaftLoop<R> {
     if (!rd.snapshot().isEmpty()) {
       installSnapshot(rd.snapshot());
     }
-    if (writesNothing(rd) && unwritten.get() == 0) {
-      // Only acknowledgements (an idle follower's heartbeat answers): every Ready given to the
-      // writer is durable and its own acknowledgements are sent, so these may go now, without
-      // two thread hand-offs through the writer (and its persisted() would change nothing).
-      dispatch(rd.messagesAfterPersist());
-    } else if (needsWriter(rd)) {
-      unwritten.incrementAndGet();
-      writer.write(rd);
-    }
+    persister.persist(rd);
     if (!rd.committed().isEmpty()) {
       metrics.committed(rd.committed().size());
       applier.apply(rd.committed());
@@ -304,28 +295,6 @@ public final class RaftLoop<R> {
       }
     }
     core.advance(rd);
-  }
-
-  /**
-   * A Ready with something to write, or with acknowledgements that must wait for the writes
-   * queued before it, goes through the log writer, in order.
-   */
-  private static boolean needsWriter(Ready rd) {
-    return !rd.entries().isEmpty() || !rd.hardState().isEmpty() || !rd.snapshot().isEmpty()
-        || !rd.messagesAfterPersist().isEmpty();
-  }
-
-  private static boolean writesNothing(Ready rd) {
-    return rd.entries().isEmpty() && rd.hardState().isEmpty() && rd.snapshot().isEmpty();
-  }
-
-  /** On the log writer thread: these Readies are durable. */
-  private void durable(List<Ready> readies) {
-    for (Ready rd : readies) {
-      dispatch(rd.messagesAfterPersist());
-    }
-    unwritten.addAndGet(-readies.size()); // after their acknowledgements went out: see handle()
-    inbox.add((Runnable) () -> readies.forEach(core::persisted));
   }
 
   /** Sends or answers; called by the raft loop and, for acknowledgements, the log writer. */

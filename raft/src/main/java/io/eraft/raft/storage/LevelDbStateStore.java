@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,14 +58,11 @@ public final class LevelDbStateStore implements AutoCloseable {
   /** A key below every stored key: compacting just it touches no table, only flushes the memtable. */
   private static final byte[] FLUSH_PROBE_KEY = {0};
   private static final int INSTALL_BATCH_BYTES = 1 << 20;
-  private static final int DELETE_BATCH_BYTES = 1 << 20;
-  private static final Duration COMPACTION_CLOSE_WAIT = Duration.ofSeconds(30);
 
   private final Path root;
   private final DirectorySize size = new DirectorySize(WHAT);
   private final ExecutorService flusher;
-  /** Compacts deleted ranges, so their disk space is freed without holding up the apply thread. */
-  private final ExecutorService compactor;
+  private final RangeEraser eraser = new RangeEraser(this::retainLive);
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile DbHandle live;
   private volatile SnapshotMeta applied;
@@ -79,7 +75,6 @@ public final class LevelDbStateStore implements AutoCloseable {
     this.applied = applied;
     this.synced = applied;
     this.flusher = daemonThread("state-flush"); // a flush stuck in LevelDB must not keep the process alive
-    this.compactor = daemonThread("state-compact");
     size.measure(live.dir);
   }
 
@@ -168,71 +163,11 @@ public final class LevelDbStateStore implements AutoCloseable {
    * @return how many pairs were deleted
    */
   public long deletePrefix(byte[] prefix) {
-    DbHandle h = live;
-    long deleted = 0;
-    try (DBIterator it = h.db.iterator()) {
-      WriteBatch batch = h.db.createWriteBatch();
-      try {
-        long batchBytes = 0;
-        for (it.seek(prefix); it.hasNext(); ) {
-          byte[] key = it.next().getKey();
-          if (!startsWith(key, prefix)) {
-            break;
-          }
-          batch.delete(key);
-          deleted++;
-          batchBytes += key.length;
-          if (batchBytes >= DELETE_BATCH_BYTES) {
-            h.db.write(batch, new WriteOptions().sync(false));
-            batch.close();
-            batch = h.db.createWriteBatch();
-            batchBytes = 0;
-          }
-        }
-        h.db.write(batch, new WriteOptions().sync(false));
-      } finally {
-        batch.close();
-      }
+    try {
+      return eraser.erase(live, prefix);
     } catch (IOException | DBException e) {
       throw failure("deleting from", e);
     }
-    if (deleted > 0) {
-      compactInBackground(prefix);
-    }
-    return deleted;
-  }
-
-  private void compactInBackground(byte[] prefix) {
-    try {
-      compactor.execute(() -> {
-        if (closed.get()) {
-          return; // LevelDB frees the space in its own compactions
-        }
-        DbHandle h = retainLive();
-        try {
-          h.db.compactRange(prefix, prefixEnd(prefix));
-        } catch (DBException e) {
-          LOG.atWarn().addKeyValue("dir", h.dir).setCause(e).log("compacting a deleted range failed; LevelDB "
-              + "frees the space in its own compactions");
-        } finally {
-          h.release();
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      // closing: LevelDB frees the space in its own compactions
-    }
-  }
-
-  /** The smallest key above every key that starts with {@code prefix} (the prefix itself if it is all 0xFF). */
-  private static byte[] prefixEnd(byte[] prefix) {
-    byte[] end = prefix.clone();
-    for (int i = end.length - 1; i >= 0; i--) {
-      if (end[i] != (byte) 0xFF) {
-        end[i]++;
-        return Arrays.copyOf(end, i + 1);
-      }
-    }
-    return prefix;
   }
 
   /**
@@ -352,16 +287,7 @@ public final class LevelDbStateStore implements AutoCloseable {
   public void close() {
     if (closed.compareAndSet(false, true)) {
       flusher.shutdownNow();
-      compactor.shutdown();
-      try {
-        // A compaction in progress holds the database open; the next owner of the directory needs its lock.
-        if (!compactor.awaitTermination(COMPACTION_CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS)) {
-          LOG.atWarn().addKeyValue("dir", root).log("a compaction did not finish in time; the database closes"
-              + " when it does");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      eraser.close(); // a compaction in progress holds the database open
       live.release();
     }
   }
@@ -446,11 +372,11 @@ public final class LevelDbStateStore implements AutoCloseable {
     return ByteBuffer.allocate(16).putLong(meta.index()).putLong(meta.term()).array();
   }
 
-  private static boolean startsWith(byte[] key, byte[] prefix) {
+  static boolean startsWith(byte[] key, byte[] prefix) {
     return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
   }
 
-  private static ExecutorService daemonThread(String name) {
+  static ExecutorService daemonThread(String name) {
     return Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);

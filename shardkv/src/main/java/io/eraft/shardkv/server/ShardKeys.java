@@ -29,11 +29,8 @@ final class ShardKeys {
   }
 
   static byte[] dataKey(int shard, String key) {
-    return dataKey(shard, key.getBytes(StandardCharsets.UTF_8));
-  }
-
-  static byte[] dataKey(int shard, byte[] key) {
-    return ByteBuffer.allocate(PREFIX_BYTES + key.length).put(DATA).putInt(shard).put(key).array();
+    byte[] k = key.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(PREFIX_BYTES + k.length).put(DATA).putInt(shard).put(k).array();
   }
 
   /** The user's key within a stored data key. */

@@ -1,6 +1,5 @@
 package io.eraft.shardkv.server;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.eraft.proto.shardctrlerpb.Config;
 import io.eraft.proto.shardkvlog.GroupShardsRecord;
@@ -189,8 +188,8 @@ public final class ShardStateMachine extends LevelDbStateMachine<CommandResponse
     GroupShards shards = ShardStateMachine.this.shards;
     final DuplicateTable<CommandResponse>.Batch recorded = duplicates.newBatch();
     final ShardSizes.Delta sizes = ShardStateMachine.this.sizes.new Delta();
-    /** Values written by this batch, by stored key. */
-    final Map<ByteString, byte[]> written = new HashMap<>();
+    /** Values written by this batch, by user key (a key belongs to one shard). */
+    final Map<String, byte[]> written = new HashMap<>();
 
     CommandResponse apply(LogCommand command) {
       return switch (command.getCommandCase()) {
@@ -208,8 +207,7 @@ public final class ShardStateMachine extends LevelDbStateMachine<CommandResponse
       if (!shards.canServe(shard)) {
         return ShardKvError.ERR_WRONG_GROUP.reply("");
       }
-      byte[] key = ShardKeys.dataKey(shard, request.getKey());
-      byte[] current = current(key);
+      byte[] current = current(shard, request.getKey());
       if (request.getOp() == Op.GET) {
         return current == null ? ShardKvError.ERR_NO_KEY.reply("")
             : ShardKvError.OK.reply(new String(current, StandardCharsets.UTF_8));
@@ -225,7 +223,7 @@ public final class ShardStateMachine extends LevelDbStateMachine<CommandResponse
         System.arraycopy(value, 0, joined, current.length, value.length);
         value = joined;
       }
-      put(shard, key, value, current);
+      put(shard, request.getKey(), value, current);
       recorded.record(batch, shard, request.getClientId(), request.getCommandId(), OK);
       return OK;
     }
@@ -255,8 +253,7 @@ public final class ShardStateMachine extends LevelDbStateMachine<CommandResponse
         }
         String lastKey = piece.getResumedAfter();
         for (KeyValue pair : piece.getPairsList()) {
-          byte[] key = ShardKeys.dataKey(shard, pair.getKeyBytes().toByteArray());
-          put(shard, key, pair.getValueBytes().toByteArray(), current(key));
+          put(shard, pair.getKey(), pair.getValueBytes().toByteArray(), current(shard, pair.getKey()));
           lastKey = pair.getKey();
         }
         if (piece.getComplete()) {
@@ -287,15 +284,17 @@ public final class ShardStateMachine extends LevelDbStateMachine<CommandResponse
       return OK;
     }
 
-    private void put(int shard, byte[] key, byte[] value, byte[] old) {
+    private void put(int shard, String userKey, byte[] value, byte[] old) {
+      byte[] key = ShardKeys.dataKey(shard, userKey);
       batch.put(key, value);
-      written.put(ByteString.copyFrom(key), value);
+      written.put(userKey, value);
       sizes.put(shard, ShardKeys.userKeyBytes(key), value.length, old == null ? -1 : old.length);
     }
 
-    private byte[] current(byte[] key) {
-      byte[] mine = written.get(ByteString.copyFrom(key));
-      return mine != null ? mine : store.get(key);
+    /** The value of {@code userKey} as this batch left it so far. */
+    private byte[] current(int shard, String userKey) {
+      byte[] mine = written.get(userKey);
+      return mine != null ? mine : store.get(ShardKeys.dataKey(shard, userKey));
     }
 
     void finish() {
