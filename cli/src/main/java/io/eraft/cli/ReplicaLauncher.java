@@ -1,8 +1,11 @@
 package io.eraft.cli;
 
+import io.eraft.cli.ops.OpsServer;
 import io.eraft.raft.RaftConfig;
 import io.eraft.raft.server.GroupAddresses;
 import io.eraft.raft.server.ReplicaServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * What every server binary does around its replica: checks the id against the address list, builds
- * the Raft configuration from the flags, and serves until a signal or a fail-stop of the node.
+ * the Raft configuration from the flags, opens the operations port, and serves until a signal or a
+ * fail-stop of the node.
  */
 public final class ReplicaLauncher {
   /** The exit statuses of every server binary, for its help footer. */
@@ -25,6 +29,37 @@ public final class ReplicaLauncher {
   private static final Duration FAILURE_POLL = Duration.ofSeconds(1);
 
   private ReplicaLauncher() {}
+
+  /** Starts a replica whose meters go to {@code registry}. */
+  @FunctionalInterface
+  public interface Start {
+    ReplicaServer<?> start(MeterRegistry registry) throws IOException;
+  }
+
+  /** Who a server is, for its meters' tags and its operations port. */
+  public record Identity(String component, int group, int node, String address) {}
+
+  /**
+   * Opens the operations port (a port in use fails before any data is touched), starts the replica,
+   * then serves as {@link #serveUntilStopped} does.
+   */
+  public static int serve(CommandSpec spec, ServerOptions server, Identity identity, Start start, String readyLine)
+      throws IOException, InterruptedException {
+    OpsServer ops = server.openOps(identity.component(), identity.group(), identity.node(), identity.address());
+    ReplicaServer<?> replica;
+    try {
+      replica = start.start(ops.registry());
+    } catch (IOException | RuntimeException e) {
+      ops.close();
+      throw e;
+    }
+    ops.serve(replica.health());
+    spec.commandLine().getOut().println("Metrics on " + ops.url() + "/metrics (health: /livez, /readyz)");
+    return serveUntilStopped(spec, () -> {
+      ops.close(); // first: its meters read the stores the replica closes
+      replica.close();
+    }, replica, readyLine);
+  }
 
   /**
    * The group's addresses from {@code flag}'s {@code list}, in which {@code id} must be a position.
@@ -56,12 +91,12 @@ public final class ReplicaLauncher {
    *
    * @throws CommandFailure if the node stopped after a failure
    */
-  public static int serveUntilStopped(CommandSpec spec, ReplicaServer<?> replica, String readyLine)
+  private static int serveUntilStopped(CommandSpec spec, Runnable stop, ReplicaServer<?> replica, String readyLine)
       throws InterruptedException {
     String name = spec.root().name();
     Thread onSignal = new Thread(() -> {
       LOG.info("stopping on signal");
-      replica.close();
+      stop.run();
     }, name + "-shutdown");
     Runtime.getRuntime().addShutdownHook(onSignal);
     PrintWriter out = spec.commandLine().getOut();
@@ -71,7 +106,7 @@ public final class ReplicaLauncher {
       String failure = replica.node().status().failure();
       if (failure != null) {
         Runtime.getRuntime().removeShutdownHook(onSignal);
-        replica.close();
+        stop.run();
         throw new CommandFailure(name + " stopped after a failure (" + failure + "): fix the cause, then restart it");
       }
       Thread.sleep(FAILURE_POLL.toMillis());

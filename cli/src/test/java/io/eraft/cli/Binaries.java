@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs the launchers in {@code cli/bin} (and so the fat jars) as separate processes, as a user
@@ -69,12 +71,20 @@ public final class Binaries implements AutoCloseable {
     return startServerWith("-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1", binary, args);
   }
 
-  /** As {@link #startServer(String, String...)}, with these JVM flags ({@code JAVA_OPTS}). */
+  /**
+   * As {@link #startServer(String, String...)}, with these JVM flags ({@code JAVA_OPTS}). Unless
+   * {@code args} name a {@code --metrics-port}, the server gets {@code --metrics-port 0} (a free
+   * port, see {@link Server#metricsUrl()}): the default, its gRPC port + 100, need not be free.
+   */
   public Server startServerWith(String javaOpts, String binary, String... args) throws IOException {
     int n = ++launched;
     Path out = logs.resolve(binary + "-" + n + ".out");
     Path err = logs.resolve(binary + "-" + n + ".err");
-    ProcessBuilder pb = builder(binary, args);
+    List<String> argv = new ArrayList<>(List.of(args));
+    if (!argv.contains("--metrics-port")) {
+      argv.addAll(List.of("--metrics-port", "0"));
+    }
+    ProcessBuilder pb = builder(binary, argv.toArray(String[]::new));
     pb.environment().put("JAVA_OPTS", javaOpts);
     Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     Server server = new Server(binary, p, out, err);
@@ -91,6 +101,7 @@ public final class Binaries implements AutoCloseable {
 
   /** A server process. The launcher execs java, so this process's PID is the server's. */
   public static final class Server {
+    private static final Pattern METRICS_LINE = Pattern.compile("Metrics on (http://[^ ]+)/metrics");
     private final String binary;
     private final Process process;
     private final Path stdout;
@@ -120,6 +131,14 @@ public final class Binaries implements AutoCloseable {
         }
         Thread.sleep(50);
       }
+    }
+
+    /** The base URL of the server's operations port, from the line it printed at start. */
+    public String metricsUrl() throws IOException, InterruptedException {
+      awaitOutput(text -> METRICS_LINE.matcher(text).find(), "print its metrics address");
+      Matcher m = METRICS_LINE.matcher(Files.readString(stdout, StandardCharsets.UTF_8));
+      m.find();
+      return m.group(1);
     }
 
     /** kill -9. */

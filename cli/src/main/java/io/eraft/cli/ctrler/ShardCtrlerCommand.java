@@ -7,10 +7,7 @@ import io.eraft.cli.ReplicaLauncher;
 import io.eraft.cli.ServerOptions;
 import io.eraft.cli.SiblingFlags;
 import io.eraft.raft.RaftConfig;
-import io.eraft.raft.server.ReplicaServer;
-import io.eraft.shardctrler.server.ConfigStateMachine;
 import io.eraft.shardctrler.server.CtrlerReplica;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,11 +75,9 @@ public final class ShardCtrlerCommand implements Callable<Integer>, SiblingFlags
     RaftConfig config = ReplicaLauncher.raftConfig(spec, raft, id, addresses,
         db != null ? db : Path.of("data", "shardctrler-" + id));
     Duration executeTimeout = server.executeTimeout();
-    // Metrics stay in this process until the server exposes them (--metrics-port).
-    ReplicaServer<ConfigStateMachine> replica =
-        CtrlerReplica.start(config, addresses, executeTimeout, new CompositeMeterRegistry());
-    return ReplicaLauncher.serveUntilStopped(spec, replica,
-        "ShardCtrler server " + id + " listening on " + replica.address());
+    return ReplicaLauncher.serve(spec, server, new ReplicaLauncher.Identity("shardctrler", 0, id, addresses.get(id)),
+        registry -> CtrlerReplica.start(config, addresses, executeTimeout, registry),
+        "ShardCtrler server " + id + " listening on " + addresses.get(id));
   }
 
   /** Defaults of the Raft flags (from {@code RaftConfig}) and of the execute timeout (eRaft's). */

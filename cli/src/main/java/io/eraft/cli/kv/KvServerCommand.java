@@ -10,10 +10,7 @@ import io.eraft.cli.SiblingFlags;
 import io.eraft.cli.Usage;
 import io.eraft.kvraft.server.KvReplica;
 import io.eraft.kvraft.server.KvServerOptions;
-import io.eraft.kvraft.server.KvStateMachine;
 import io.eraft.raft.RaftConfig;
-import io.eraft.raft.server.ReplicaServer;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -92,10 +89,9 @@ public final class KvServerCommand implements Callable<Integer>, SiblingFlags {
         .withMaxValueBytes(ByteSizeConverter.belowTwoGiB("--max-value-bytes", maxValueBytes))
         .withMaxKeyBytes(ByteSizeConverter.belowTwoGiB("--max-key-bytes", maxKeyBytes))
         .withExecuteTimeout(server.executeTimeout()));
-    // Metrics stay in this process until the server exposes them (--metrics-port): a composite
-    // registry without members records nothing.
-    ReplicaServer<KvStateMachine> replica = KvReplica.start(config, addresses, options, new CompositeMeterRegistry());
-    return ReplicaLauncher.serveUntilStopped(spec, replica, "Server " + id + " starting at " + replica.address());
+    return ReplicaLauncher.serve(spec, server, new ReplicaLauncher.Identity("kvserver", 0, id, addresses.get(id)),
+        registry -> KvReplica.start(config, addresses, options, registry),
+        "Server " + id + " starting at " + addresses.get(id));
   }
 
   /** Defaults of the Raft flags (from {@code RaftConfig}) and of the KV limits (from {@code KvServerOptions}). */

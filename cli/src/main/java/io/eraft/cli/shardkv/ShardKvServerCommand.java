@@ -11,11 +11,8 @@ import io.eraft.cli.Usage;
 import io.eraft.cli.ctrler.ShardCtrlerCommand;
 import io.eraft.raft.RaftConfig;
 import io.eraft.raft.server.GroupAddresses;
-import io.eraft.raft.server.ReplicaServer;
 import io.eraft.shardkv.server.ShardKvReplica;
 import io.eraft.shardkv.server.ShardKvServerOptions;
-import io.eraft.shardkv.server.ShardStateMachine;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -116,11 +113,9 @@ public final class ShardKvServerCommand implements Callable<Integer>, SiblingFla
         .withMaxKeyBytes(ByteSizeConverter.belowTwoGiB("--max-key-bytes", maxKeyBytes))
         .withPageBytes(ByteSizeConverter.belowTwoGiB("--migration-page", pageBytes))
         .withExecuteTimeout(server.executeTimeout()));
-    // Metrics stay in this process until the server exposes them (--metrics-port).
-    ReplicaServer<ShardStateMachine> replica = ShardKvReplica.start(config, gid, addresses, ctrlerAddresses, options,
-        new CompositeMeterRegistry());
-    return ReplicaLauncher.serveUntilStopped(spec, replica,
-        "ShardKV group " + gid + " node " + id + " listening on " + replica.address());
+    return ReplicaLauncher.serve(spec, server, new ReplicaLauncher.Identity("shardkv", gid, id, addresses.get(id)),
+        registry -> ShardKvReplica.start(config, gid, addresses, ctrlerAddresses, options, registry),
+        "ShardKV group " + gid + " node " + id + " listening on " + addresses.get(id));
   }
 
   /** Defaults of the Raft flags (from {@code RaftConfig}) and of the limits (from {@code ShardKvServerOptions}). */

@@ -2,6 +2,7 @@ package io.eraft.raft.node;
 
 import io.eraft.raft.ProposalFailedException;
 import io.eraft.raft.ProposalFailedException.Reason;
+import io.eraft.raft.SnapshotInstallListener;
 import io.eraft.raft.SnapshotSource;
 import io.eraft.raft.StateMachine;
 import io.eraft.raft.core.Entry;
@@ -10,12 +11,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -32,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Applier<R> {
   private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
+  /** An apply batch slower than this is logged (etcd warns at 100 ms: "apply request took too long"). */
+  private static final Duration SLOW_APPLY = Duration.ofMillis(100);
 
   private record ReadWaiter(long index, CompletableFuture<Long> future) {}
 
@@ -41,6 +46,8 @@ public final class Applier<R> {
   private final long compactionThresholdBytes;
   private final LongConsumer requestCompaction;
   private final Consumer<Throwable> onFailure;
+  private final NodeMetrics metrics;
+  private final List<SnapshotInstallListener> installListeners = new CopyOnWriteArrayList<>();
   private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
   private final PriorityQueue<ReadWaiter> readWaiters =
       new PriorityQueue<>((a, b) -> Long.compare(a.index(), b.index()));
@@ -51,6 +58,8 @@ public final class Applier<R> {
   private volatile boolean stopped;
   private volatile boolean ended;
   private long bytesSinceCompaction;
+  private final SlowOperations slowApplies =
+      new SlowOperations(LOG, "apply request took too long (slow disk or an overloaded machine)", SLOW_APPLY);
 
   /**
    * @param requestCompaction called (on this thread) with the state machine's durable index when
@@ -58,13 +67,15 @@ public final class Applier<R> {
    * @param onFailure called once if the state machine throws; the node must stop
    */
   public Applier(long nodeId, StateMachine<R> stateMachine, PendingProposals<R> proposals,
-      long compactionThresholdBytes, LongConsumer requestCompaction, Consumer<Throwable> onFailure) {
+      long compactionThresholdBytes, LongConsumer requestCompaction, Consumer<Throwable> onFailure,
+      NodeMetrics metrics) {
     this.nodeId = nodeId;
     this.stateMachine = stateMachine;
     this.proposals = proposals;
     this.compactionThresholdBytes = compactionThresholdBytes;
     this.requestCompaction = requestCompaction;
     this.onFailure = onFailure;
+    this.metrics = metrics;
     this.lastApplied = stateMachine.applied().index();
     this.thread = new Thread(this::run, "raft-apply-" + nodeId);
     thread.setDaemon(true);
@@ -72,6 +83,11 @@ public final class Applier<R> {
 
   public void start() {
     thread.start();
+  }
+
+  /** Adds a listener told of each snapshot installation (from any thread). */
+  void addInstallListener(SnapshotInstallListener listener) {
+    installListeners.add(listener);
   }
 
   public long lastApplied() {
@@ -94,11 +110,22 @@ public final class Applier<R> {
   CompletableFuture<Void> install(SnapshotMeta meta, Path staged) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     submit(done, () -> {
+      LOG.atInfo().addKeyValue("index", meta.index()).addKeyValue("term", meta.term())
+          .addKeyValue("bytes", staged.toFile().length()).addKeyValue("appliedIndex", lastApplied)
+          .log("installing a snapshot from the leader");
+      tellInstall(true, meta.index());
+      long start = System.nanoTime();
       try (InputStream in = Files.newInputStream(staged)) {
         stateMachine.installSnapshot(meta, in);
       } catch (IOException e) {
         throw new IllegalStateException("node " + nodeId + " could not install snapshot " + meta + " from " + staged, e);
+      } finally {
+        tellInstall(false, meta.index());
       }
+      long took = System.nanoTime() - start;
+      metrics.snapshotInstalled(took);
+      LOG.atInfo().addKeyValue("index", meta.index()).addKeyValue("took", Duration.ofNanos(took))
+          .log("installed the snapshot");
       lastApplied = meta.index();
       proposals.failThrough(meta.index(), Reason.OUTCOME_UNKNOWN,
           "the node installed a snapshot through index " + meta.index() + "; retry (deduplicated)");
@@ -106,6 +133,16 @@ public final class Applier<R> {
       done.complete(null);
     });
     return done;
+  }
+
+  private void tellInstall(boolean installing, long index) {
+    for (SnapshotInstallListener listener : installListeners) {
+      try {
+        listener.snapshotInstall(installing, index);
+      } catch (RuntimeException e) {
+        LOG.warn("a snapshot install listener failed", e);
+      }
+    }
   }
 
   /** Queues a task whose {@code future} must complete even if this thread ends first. */
@@ -153,7 +190,12 @@ public final class Applier<R> {
   }
 
   private void applyNow(List<Entry> entries) {
+    long start = System.nanoTime();
     List<R> results = stateMachine.apply(entries);
+    long took = System.nanoTime() - start;
+    metrics.applied(took);
+    slowApplies.took(took, warning -> warning.addKeyValue("entries", entries.size())
+        .addKeyValue("firstIndex", entries.get(0).index()));
     if (results.size() != entries.size()) {
       throw new IllegalStateException("state machine returned " + results.size() + " results for "
           + entries.size() + " entries");

@@ -5,6 +5,7 @@ import io.eraft.raft.core.HardState;
 import io.eraft.raft.core.Ready;
 import io.eraft.raft.core.SnapshotMeta;
 import io.eraft.raft.storage.LogStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 final class LogWriter {
   private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
+  /** etcd warns of a WAL fsync over 1 s ("slow fdatasync"). */
+  private static final Duration SLOW_SYNC = Duration.ofSeconds(1);
 
   private final long nodeId;
   private final LogStore log;
@@ -30,6 +33,7 @@ final class LogWriter {
   private final Consumer<Throwable> onFailure;
   private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
+  private final SlowOperations slowSyncs = new SlowOperations(LOG, "slow fdatasync of the raft log", SLOW_SYNC);
   private volatile boolean stopped;
 
   /**
@@ -114,7 +118,9 @@ final class LogWriter {
     long start = System.nanoTime();
     log.save(group.hardState, group.snapshot, group.entries, group.sync);
     if (group.sync) {
-      metrics.synced(System.nanoTime() - start);
+      long took = System.nanoTime() - start;
+      metrics.synced(took);
+      slowSyncs.took(took, warning -> warning.addKeyValue("entries", group.entries.size()));
     }
     long bytes = 0;
     for (Entry e : group.entries) {

@@ -25,6 +25,8 @@ final class NodeMetrics {
   private final Map<Reason, Counter> proposalsFailed = new EnumMap<>(Reason.class);
   private final Timer fsync;
   private final Counter walBytes;
+  private final Timer apply;
+  private final Timer snapshotInstall;
 
   NodeMetrics(MeterRegistry registry, Supplier<RaftStatus> status, Supplier<Number> pendingProposals) {
     Gauge.builder("eraft.raft.has.leader", () -> status.get().hasLeader() ? 1 : 0)
@@ -52,6 +54,12 @@ final class NodeMetrics {
         .description("Latency of the synced write of a batch of Raft log entries").register(registry);
     walBytes = Counter.builder("eraft.disk.wal.write.bytes").baseUnit(BaseUnits.BYTES)
         .description("Bytes of Raft log entries written").register(registry);
+    apply = Timer.builder("eraft.disk.backend.commit.duration").serviceLevelObjectives(LatencyBuckets.DISK)
+        .description("Latency of applying a batch of committed entries: one state-machine LevelDB write batch")
+        .register(registry);
+    snapshotInstall = Timer.builder("eraft.snapshot.install.duration").serviceLevelObjectives(LatencyBuckets.SNAPSHOT)
+        .description("Time to replace the state machine with a snapshot received from the leader")
+        .register(registry);
   }
 
   void leaderChanged() {
@@ -68,6 +76,14 @@ final class NodeMetrics {
 
   void synced(long nanos) {
     fsync.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void applied(long nanos) {
+    apply.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void snapshotInstalled(long nanos) {
+    snapshotInstall.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   void wrote(long bytes) {

@@ -5,6 +5,7 @@ import io.eraft.raft.LeadershipListener;
 import io.eraft.raft.ProposalFailedException;
 import io.eraft.raft.RaftConfig;
 import io.eraft.raft.RaftStatus;
+import io.eraft.raft.SnapshotInstallListener;
 import io.eraft.raft.StateMachine;
 import io.eraft.raft.core.CoreConfig;
 import io.eraft.raft.core.InstallSnapshot;
@@ -69,9 +70,9 @@ public final class NodeRuntime<R> implements InboundHandler {
     RaftCore core = new RaftCore(coreConfig, log);
     PendingProposals<R> proposals = new PendingProposals<>();
     this.snapshots = new SnapshotReceiver(config.dataDir().resolve("snapshot-staging"));
-    this.applier = new Applier<>(id, stateMachine, proposals, config.snapshotThresholdBytes(),
-        this::compactionPossible, this::applyFailed);
     this.metrics = new NodeMetrics(registry, this::status, proposals::size);
+    this.applier = new Applier<>(id, stateMachine, proposals, config.snapshotThresholdBytes(),
+        this::compactionPossible, this::applyFailed, metrics);
     this.loop = new RaftLoop<>(id, config.peers(), core, log, transport, applier, snapshots, proposals, metrics,
         config.compactionRetainEntries(), config.maxPendingProposals(), clusterIdRecorder, this::failed);
     this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("raft-tick-" + id));
@@ -94,6 +95,10 @@ public final class NodeRuntime<R> implements InboundHandler {
 
   public void addLeadershipListener(LeadershipListener listener) {
     loop.addLeadershipListener(listener);
+  }
+
+  public void addSnapshotInstallListener(SnapshotInstallListener listener) {
+    applier.addInstallListener(listener);
   }
 
   public void start() {
@@ -123,6 +128,10 @@ public final class NodeRuntime<R> implements InboundHandler {
 
   public RaftStatus status() {
     return loop.status();
+  }
+
+  public long lastLoopCycleNanos() {
+    return loop.lastCycleNanos();
   }
 
   private void compactionPossible(long durableIndex) {

@@ -86,6 +86,7 @@ public final class RaftLoop<R> {
   private final List<Long> peers;
   private final Thread thread;
   private volatile RaftStatus status;
+  private volatile long lastCycleNanos = System.nanoTime();
   private volatile boolean running = true;
   private long leaderSeen = -1;
   private final Leadership leadership = new Leadership();
@@ -124,6 +125,11 @@ public final class RaftLoop<R> {
 
   RaftStatus status() {
     return status;
+  }
+
+  /** When the loop last finished a cycle (it runs one at least every tick), on {@link System#nanoTime}'s clock. */
+  long lastCycleNanos() {
+    return lastCycleNanos;
   }
 
   // ---- submissions (any thread) ------------------------------------------------------------
@@ -395,6 +401,7 @@ public final class RaftLoop<R> {
     leadership.observe(s.role(), s.term());
     status = new RaftStatus(id, s.role(), s.term(), s.leaderId(), s.commitIndex(), applier.lastApplied(),
         s.lastIndex(), log.sizeBytes(), s.standing(), failure);
+    lastCycleNanos = System.nanoTime();
   }
 
   /**

@@ -5,11 +5,13 @@ import io.eraft.raft.LeadershipListener;
 import io.eraft.raft.ProposalFailedException;
 import io.eraft.raft.RaftConfig;
 import io.eraft.raft.RaftStatus;
+import io.eraft.raft.SnapshotInstallListener;
 import io.eraft.raft.StateMachine;
 import io.eraft.raft.core.RaftCore;
 import io.eraft.raft.storage.LogStore;
 import io.eraft.raft.transport.Transport;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
 
@@ -75,8 +77,21 @@ public final class RaftNode<R> implements AutoCloseable {
     runtime.addLeadershipListener(listener);
   }
 
+  /** Tells {@code listener} when this node starts and ends installing a snapshot (add before {@link #start()}). */
+  public void addSnapshotInstallListener(SnapshotInstallListener listener) {
+    runtime.addSnapshotInstallListener(listener);
+  }
+
   public RaftStatus status() {
     return runtime.status();
+  }
+
+  /**
+   * How long ago the raft loop last finished a cycle. It runs one at least every tick, so a value
+   * of many ticks means the loop is wedged (or the process starved): what {@code /livez} checks.
+   */
+  public Duration sinceLastLoopCycle() {
+    return Duration.ofNanos(System.nanoTime() - runtime.lastLoopCycleNanos());
   }
 
   public long id() {

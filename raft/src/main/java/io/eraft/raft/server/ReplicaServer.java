@@ -12,10 +12,14 @@ import io.eraft.raft.storage.StorageException;
 import io.eraft.raft.transport.GrpcTransport;
 import io.eraft.raft.transport.GrpcTransportOptions;
 import io.eraft.raft.transport.PeerClusterIds;
+import io.eraft.raft.health.ReplicaHealth;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.BaseUnits;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -37,7 +41,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One replica of a Raft-replicated service, as every server binary runs it: the state machine in
  * LevelDB, the Raft log in LevelDB, and one gRPC port serving both the Raft peer service and the
- * application's services. Everything lives under the node's data directory:
+ * application's services, with {@code grpc.health.v1.Health} (NOT_SERVING while starting, stopping
+ * or installing a snapshot), server reflection (so {@code grpcurl} needs no proto files) and
+ * go-grpc-prometheus's meters on every method. Everything lives under the node's data directory:
  *
  * <pre>
  *   DIR/IDENTITY           whose directory this is ({@link DirectoryOwner})
@@ -67,16 +73,20 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
   private final Server server;
   private final String address;
   private final List<AutoCloseable> owned;
+  private final GrpcHealth grpcHealth;
+  private final ReplicaHealth health;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private ReplicaServer(RaftNode<?> node, M machine, LevelDbStateStore store, Server server, String address,
-      List<AutoCloseable> owned) {
+      ReplicaServices services, GrpcHealth grpcHealth) {
     this.node = node;
     this.machine = machine;
     this.store = store;
     this.server = server;
     this.address = address;
-    this.owned = owned;
+    this.owned = services.owned();
+    this.grpcHealth = grpcHealth;
+    this.health = new ReplicaHealth(node, store, services.readyChecks());
   }
 
   /**
@@ -111,6 +121,8 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
     try {
       LevelDbStateStore store = LevelDbStateStore.open(dir.resolve(STATE_DIR));
       opened.add(store);
+      Gauge.builder("eraft.storage.db.size", store, LevelDbStateStore::sizeBytes).baseUnit(BaseUnits.BYTES)
+          .description("Bytes of the state machine's LevelDB on disk").register(registry);
       M stateMachine = machine.apply(store);
       LevelDbLogStore log = LevelDbLogStore.open(dir.resolve(LOG_DIR));
       opened.add(log);
@@ -127,14 +139,20 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
       opened.add(node);
       ReplicaServices running = services.apply(node, stateMachine);
       opened.addAll(running.owned());
-      Server server = listen(address, transportOptions, transport, running.grpc());
+      GrpcHealth grpcHealth = new GrpcHealth();
+      node.addSnapshotInstallListener(grpcHealth);
+      List<BindableService> grpc = new ArrayList<>(running.grpc());
+      grpc.add(grpcHealth.service());
+      grpc.add(ProtoReflectionServiceV1.newInstance());
+      Server server = listen(address, transportOptions, transport, grpc, new GrpcServerMetrics(registry));
       opened.add(() -> server.shutdownNow());
       node.start();
+      grpcHealth.started();
       RaftStatus status = node.status();
       LOG.atInfo().addKeyValue("id", config.id()).addKeyValue("address", address).addKeyValue("dataDir", dir)
           .addKeyValue("appliedIndex", status.lastApplied()).addKeyValue("lastLogIndex", status.lastLogIndex())
           .log("replica serving");
-      return new ReplicaServer<>(node, stateMachine, store, server, address, running.owned());
+      return new ReplicaServer<>(node, stateMachine, store, server, address, running, grpcHealth);
     } catch (IOException | RuntimeException e) {
       for (int i = opened.size() - 1; i >= 0; i--) {
         try {
@@ -197,14 +215,14 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
   }
 
   private static Server listen(String address, GrpcTransportOptions options, GrpcTransport transport,
-      List<BindableService> services) throws IOException {
+      List<BindableService> services, GrpcServerMetrics metrics) throws IOException {
     NettyServerBuilder builder = NettyServerBuilder
         .forAddress(socketAddress(address))
         .directExecutor() // every handler answers without blocking, completing futures later
         .maxInboundMessageSize(options.maxInboundMessageBytes())
         .permitKeepAliveTime(30, TimeUnit.SECONDS)
-        .addService(transport.service());
-    services.forEach(builder::addService);
+        .addService(metrics.intercept(transport.service().bindService()));
+    services.forEach(service -> builder.addService(metrics.intercept(service.bindService())));
     try {
       return builder.build().start();
     } catch (IOException e) {
@@ -224,12 +242,18 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
     return address;
   }
 
+  /** The checks behind {@code /livez} and {@code /readyz}. */
+  public ReplicaHealth health() {
+    return health;
+  }
+
   /** Stops Raft (failing what is outstanding), then the gRPC server, then closes the stores. Idempotent. */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    grpcHealth.stopping();
     node.close();
     for (int i = owned.size() - 1; i >= 0; i--) {
       try {

@@ -49,7 +49,8 @@ public final class ShardKvReplica {
               .rpc(ShardKVServiceGrpc.getGetShardsDataMethod(), server::getShardsData)
               .rpc(ShardKVServiceGrpc.getDeleteShardsDataMethod(), server::deleteShardsData)
               .statusDetails(status -> server.statusDetails((GetStatusResponse.Builder) status))),
-              List.of(ctrlerClient, groups, server, migration)); // closed in reverse order
+              List.of(ctrlerClient, groups, server, migration), // closed in reverse order
+              List.of());
         });
   }
 

@@ -1,0 +1,123 @@
+package io.eraft.cli.ops;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A server's operations port as a test reads it: {@code /metrics} parsed into samples, and health answers. */
+public final class Scrape {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)");
+  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
+  private static final Duration WAIT_LIMIT = Duration.ofSeconds(90);
+
+  /** One line of the text format. */
+  public record Sample(String name, Map<String, String> labels, double value) {}
+
+  /** An HTTP answer. */
+  public record Answer(int status, String contentType, String body) {}
+
+  private Scrape() {}
+
+  public static Answer get(String url) throws IOException, InterruptedException {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+  }
+
+  /** Every sample {@code baseUrl/metrics} exposes now. */
+  public static List<Sample> metrics(String baseUrl) throws IOException, InterruptedException {
+    Answer a = get(baseUrl + "/metrics");
+    if (a.status() != 200) {
+      fail(baseUrl + "/metrics answered " + a.status() + ": " + a.body());
+    }
+    List<Sample> samples = new ArrayList<>();
+    for (String line : a.body().split("\n")) {
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      Matcher m = SAMPLE.matcher(line);
+      if (!m.matches()) {
+        fail("not a line of the Prometheus text format: " + line);
+      }
+      Map<String, String> labels = new TreeMap<>();
+      if (m.group(3) != null) {
+        Matcher l = LABEL.matcher(m.group(3));
+        while (l.find()) {
+          labels.put(l.group(1), l.group(2));
+        }
+      }
+      samples.add(new Sample(m.group(1), labels, Double.parseDouble(m.group(4))));
+    }
+    return samples;
+  }
+
+  public static Set<String> names(List<Sample> samples) {
+    Set<String> names = new TreeSet<>();
+    samples.forEach(s -> names.add(s.name()));
+    return names;
+  }
+
+  /** The value of the one sample named {@code name} whose labels include {@code labels} (name, value, ...). */
+  public static double value(List<Sample> samples, String name, String... labels) {
+    List<Sample> matching = samples.stream().filter(s -> s.name().equals(name) && has(s, labels)).toList();
+    if (matching.size() != 1) {
+      fail(matching.size() + " samples of " + name + " with labels " + List.of(labels) + ": " + matching);
+    }
+    return matching.get(0).value();
+  }
+
+  private static boolean has(Sample s, String... labels) {
+    for (int i = 0; i < labels.length; i += 2) {
+      if (!labels[i + 1].equals(s.labels().get(labels[i]))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Waits (a liveness guard) until {@code baseUrl}'s metrics satisfy {@code condition}. */
+  public static List<Sample> awaitMetrics(String baseUrl, String what, Predicate<List<Sample>> condition)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + WAIT_LIMIT.toNanos();
+    while (true) {
+      List<Sample> samples = metrics(baseUrl);
+      if (condition.test(samples)) {
+        return samples;
+      }
+      if (System.nanoTime() > deadline) {
+        fail(baseUrl + ": " + what + " not seen within " + WAIT_LIMIT);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** Waits (a liveness guard) until {@code url} answers {@code status}; returns that answer. */
+  public static Answer awaitStatus(String url, int status) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + WAIT_LIMIT.toNanos();
+    while (true) {
+      Answer a = get(url);
+      if (a.status() == status) {
+        return a;
+      }
+      if (System.nanoTime() > deadline) {
+        fail(url + " did not answer " + status + " within " + WAIT_LIMIT + "; last: " + a);
+      }
+      Thread.sleep(100);
+    }
+  }
+}
