@@ -27,6 +27,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,7 +75,8 @@ class OpsEndpointsIT {
       String node = Integer.toString(i);
       List<Scrape.Sample> samples = Scrape.awaitMetrics(urls.get(i), "a known leader",
           s -> Scrape.value(s, "eraft_raft_has_leader") == 1);
-      Set<String> missing = new TreeSet<>(RequiredMetrics.everyServerAnd());
+      Set<String> missing = new TreeSet<>(RequiredMetrics.everyServerAnd(
+          Stream.concat(RequiredMetrics.PEER_LINKS.stream(), RequiredMetrics.KVSERVER.stream()).toList()));
       missing.removeAll(Scrape.names(samples));
       assertEquals(Set.of(), missing, "metrics node " + i + " does not expose");
       for (Scrape.Sample s : samples) {
@@ -92,6 +94,23 @@ class OpsEndpointsIT {
         s -> Scrape.value(s, "eraft_raft_commit_index") >= commitBefore + 5);
     List<Scrape.Sample> afterWrites = Scrape.metrics(urls.get(0));
     assertTrue(Scrape.value(afterWrites, "eraft_raft_applied_index") >= commitBefore + 5);
+
+    // Only the leader reports its followers' match index and lag, which catch up with the writes.
+    for (int i = 0; i < 3; i++) {
+      String self = Integer.toString(i);
+      List<Scrape.Sample> samples = Scrape.metrics(urls.get(i));
+      boolean leads = Scrape.value(samples, "eraft_raft_is_leader") == 1;
+      List<String> to = samples.stream().filter(s -> s.name().equals("eraft_raft_follower_match_index"))
+          .map(s -> s.labels().get("to")).sorted().toList();
+      assertEquals(leads ? List.of("0", "1", "2").stream().filter(n -> !n.equals(self)).toList() : List.of(), to,
+          "node " + i + (leads ? " (leader)" : " (follower)") + " reports match indexes of");
+      if (leads) {
+        Scrape.awaitMetrics(urls.get(i), "the followers to match the writes", s -> s.stream()
+            .filter(x -> x.name().equals("eraft_raft_follower_match_index")).allMatch(x -> x.value() >= commitBefore + 5)
+            && s.stream().filter(x -> x.name().equals("eraft_raft_follower_lag_entries")).count() == 2);
+        assertTrue(Scrape.value(samples, "eraft_kv_requests_total", "op", "put", "result", "OK") >= 5);
+      }
+    }
 
     for (String url : urls) {
       Scrape.Answer ready = Scrape.awaitStatus(url + "/readyz?verbose", 200);

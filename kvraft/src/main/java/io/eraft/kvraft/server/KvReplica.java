@@ -1,9 +1,12 @@
 package io.eraft.kvraft.server;
 
 import io.eraft.kvraft.KvService;
+import io.eraft.proto.kvraftpb.CommandRequest;
+import io.eraft.proto.kvraftpb.CommandResponse;
 import io.eraft.raft.RaftConfig;
 import io.eraft.raft.server.ReplicaServer;
 import io.eraft.raft.server.ReplicaServices;
+import io.eraft.raft.server.RequestCounter;
 import io.eraft.raft.transport.GrpcTransportOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -21,7 +24,9 @@ public final class KvReplica {
     return ReplicaServer.start("kvraft", "", config, addresses, transportOptions(options), registry,
         KvStateMachine::new, (node, machine) -> {
           KvServer server = new KvServer(node, machine, options, addresses);
-          return ReplicaServices.of(KvService.GRPC.bind(server::command, server::status));
+          RequestCounter<CommandRequest, CommandResponse> requests = new RequestCounter<>(registry, "eraft.kv.requests",
+              List.of("get", "put", "append"), request -> request.getOp().name(), CommandResponse::getErr);
+          return ReplicaServices.of(KvService.GRPC.bind(requests.counting(server::command), server::status));
         });
   }
 

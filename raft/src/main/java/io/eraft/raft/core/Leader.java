@@ -156,6 +156,17 @@ final class Leader extends RoleState {
     }
   }
 
+  /** How far each follower's log is known to match this leader's. */
+  Map<Long, Long> followerMatches() {
+    Map<Long, Long> matches = new LinkedHashMap<>();
+    progress.forEach((peer, pr) -> {
+      if (peer != core.id()) {
+        matches.put(peer, pr.match());
+      }
+    });
+    return matches;
+  }
+
   private Progress self() {
     return progress.get(core.id());
   }

@@ -3,6 +3,7 @@ package io.eraft.raft.core;
 import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 
 /**
@@ -178,6 +179,11 @@ public final class RaftCore {
     } else {
       readStates.add(ReadState.failed(requestId));
     }
+  }
+
+  /** The leader's view of how far each follower's log matches its own; empty unless leading. */
+  public Map<Long, Long> followerMatches() {
+    return role instanceof Leader leader ? leader.followerMatches() : Map.of();
   }
 
   /** The transport could not deliver a message to {@code peer} (or its answer was lost). */

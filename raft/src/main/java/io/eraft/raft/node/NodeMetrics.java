@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +28,11 @@ final class NodeMetrics {
   private final Counter walBytes;
   private final Timer apply;
   private final Timer snapshotInstall;
+  private final FollowerMetrics followers;
 
-  NodeMetrics(MeterRegistry registry, Supplier<RaftStatus> status, Supplier<Number> pendingProposals) {
+  NodeMetrics(MeterRegistry registry, long self, List<Long> peers, Supplier<RaftStatus> status,
+      Supplier<Number> pendingProposals) {
+    followers = new FollowerMetrics(registry, self, peers);
     Gauge.builder("eraft.raft.has.leader", () -> status.get().hasLeader() ? 1 : 0)
         .description("Whether this node knows a leader").register(registry);
     Gauge.builder("eraft.raft.is.leader", () -> status.get().isLeader() ? 1 : 0)
@@ -60,6 +64,11 @@ final class NodeMetrics {
     snapshotInstall = Timer.builder("eraft.snapshot.install.duration").serviceLevelObjectives(LatencyBuckets.SNAPSHOT)
         .description("Time to replace the state machine with a snapshot received from the leader")
         .register(registry);
+  }
+
+  /** The leader's figures of its followers; the raft loop feeds them and tells them of leadership. */
+  FollowerMetrics followers() {
+    return followers;
   }
 
   void leaderChanged() {

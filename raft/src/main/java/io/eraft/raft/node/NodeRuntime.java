@@ -70,7 +70,7 @@ public final class NodeRuntime<R> implements InboundHandler {
     RaftCore core = new RaftCore(coreConfig, log);
     PendingProposals<R> proposals = new PendingProposals<>();
     this.snapshots = new SnapshotReceiver(config.dataDir().resolve("snapshot-staging"));
-    this.metrics = new NodeMetrics(registry, this::status, proposals::size);
+    this.metrics = new NodeMetrics(registry, id, config.peers(), this::status, proposals::size);
     this.applier = new Applier<>(id, stateMachine, proposals, config.snapshotThresholdBytes(),
         this::compactionPossible, this::applyFailed, metrics);
     this.loop = new RaftLoop<>(id, config.peers(), core, log, transport, applier, snapshots, proposals, metrics,

@@ -105,6 +105,7 @@ public final class RaftLoop<R> {
     this.snapshots = snapshots;
     this.proposals = proposals;
     this.metrics = metrics;
+    leadership.add(metrics.followers());
     this.compactionRetainEntries = compactionRetainEntries;
     this.maxQueuedProposals = maxQueuedProposals;
     this.clusterIdRecorder = clusterIdRecorder;
@@ -402,6 +403,7 @@ public final class RaftLoop<R> {
     status = new RaftStatus(id, s.role(), s.term(), s.leaderId(), s.commitIndex(), applier.lastApplied(),
         s.lastIndex(), log.sizeBytes(), s.standing(), failure);
     lastCycleNanos = System.nanoTime();
+    metrics.followers().observe(core, s, lastCycleNanos);
   }
 
   /**

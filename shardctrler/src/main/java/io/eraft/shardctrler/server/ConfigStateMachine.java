@@ -20,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The controller's state machine on a {@link LevelDbStateStore}: the whole config history, one
@@ -34,6 +36,7 @@ public final class ConfigStateMachine extends LevelDbStateMachine<CommandRespons
 
   private final DuplicateTable<CommandResponse> duplicates = new DuplicateTable<>(CommandResponse.parser());
   private final ConfigWatches watches = new ConfigWatches();
+  private final List<Consumer<ShardConfig>> listeners = new CopyOnWriteArrayList<>();
   private volatile ShardConfig latest;
 
   public ConfigStateMachine(LevelDbStateStore store) {
@@ -49,6 +52,7 @@ public final class ConfigStateMachine extends LevelDbStateMachine<CommandRespons
     latest = last[0];
     if (watches != null) { // null while the constructor's first reload runs
       watches.published(latest, this::config);
+      listeners.forEach(listener -> listener.accept(latest));
     }
   }
 
@@ -92,8 +96,12 @@ public final class ConfigStateMachine extends LevelDbStateMachine<CommandRespons
     // Duplicates first: whoever sees the new latest config (a volatile read) also finds the
     // replies of the commands that made it, which CtrlerServer relies on to answer a retry.
     duplicates.remember(recorded);
+    boolean changed = current[0] != latest;
     latest = current[0];
     watches.published(latest, this::config);
+    if (changed) {
+      listeners.forEach(listener -> listener.accept(latest));
+    }
     return results;
   }
 
@@ -103,6 +111,15 @@ public final class ConfigStateMachine extends LevelDbStateMachine<CommandRespons
    */
   public CompletableFuture<ShardConfig> awaitConfig(long num) {
     return watches.watch(num, latest, this::config);
+  }
+
+  /**
+   * Tells {@code listener} the latest config now and each time it changes (on the apply thread:
+   * it must return quickly).
+   */
+  public void addConfigListener(Consumer<ShardConfig> listener) {
+    listeners.add(listener);
+    listener.accept(latest);
   }
 
   /** The latest config. */

@@ -1,8 +1,11 @@
 package io.eraft.shardctrler.server;
 
+import io.eraft.proto.shardctrlerpb.CommandRequest;
+import io.eraft.proto.shardctrlerpb.CommandResponse;
 import io.eraft.raft.RaftConfig;
 import io.eraft.raft.server.ReplicaServer;
 import io.eraft.raft.server.ReplicaServices;
+import io.eraft.raft.server.RequestCounter;
 import io.eraft.raft.transport.GrpcTransportOptions;
 import io.eraft.shardctrler.CtrlerService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,7 +26,11 @@ public final class CtrlerReplica {
     return ReplicaServer.start("shardctrler", "", config, addresses, GrpcTransportOptions.DEFAULTS, registry,
         ConfigStateMachine::new, (node, machine) -> {
           CtrlerServer server = new CtrlerServer(node, machine, executeTimeout, addresses);
-          return ReplicaServices.of(CtrlerService.GRPC.bind(server::command, server::status));
+          RequestCounter<CommandRequest, CommandResponse> requests = new RequestCounter<>(registry,
+              "eraft.shardctrler.requests", List.of("join", "leave", "move", "query"),
+              request -> request.getOp().name(), CommandResponse::getErr);
+          ConfigMetrics.register(registry, machine);
+          return ReplicaServices.of(CtrlerService.GRPC.bind(requests.counting(server::command), server::status));
         });
   }
 }

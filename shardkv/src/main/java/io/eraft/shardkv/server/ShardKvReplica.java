@@ -1,11 +1,14 @@
 package io.eraft.shardkv.server;
 
+import io.eraft.proto.shardkvpb.CommandRequest;
+import io.eraft.proto.shardkvpb.CommandResponse;
 import io.eraft.proto.shardkvpb.GetStatusResponse;
 import io.eraft.proto.shardkvpb.ShardKVServiceGrpc;
 import io.eraft.raft.RaftConfig;
 import io.eraft.raft.client.RetryPolicy;
 import io.eraft.raft.server.ReplicaServer;
 import io.eraft.raft.server.ReplicaServices;
+import io.eraft.raft.server.RequestCounter;
 import io.eraft.raft.transport.GrpcTransportOptions;
 import io.eraft.shardctrler.client.CtrlerClient;
 import io.eraft.shardkv.ShardKvService;
@@ -45,7 +48,10 @@ public final class ShardKvReplica {
           ShardGroups groups = new ShardGroups(new GrpcShardKvNetwork(), RetryPolicy.DEFAULT);
           ShardKvServer server = new ShardKvServer(node, machine, options, addresses);
           ShardMigration migration = new ShardMigration(node, machine, ctrlerClient.newClerk(), groups, options);
-          return new ReplicaServices(List.of(ShardKvService.GRPC.bind(server::command, server::status)
+          RequestCounter<CommandRequest, CommandResponse> requests = new RequestCounter<>(registry, "eraft.kv.requests",
+              List.of("get", "put", "append"), request -> request.getOp().name(), CommandResponse::getErr);
+          ShardKvMetrics.register(registry, machine);
+          return new ReplicaServices(List.of(ShardKvService.GRPC.bind(requests.counting(server::command), server::status)
               .rpc(ShardKVServiceGrpc.getGetShardsDataMethod(), server::getShardsData)
               .rpc(ShardKVServiceGrpc.getDeleteShardsDataMethod(), server::deleteShardsData)
               .statusDetails(status -> server.statusDetails((GetStatusResponse.Builder) status))),

@@ -28,6 +28,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.BiPredicate;
 import org.iq80.leveldb.WriteBatch;
 import org.slf4j.Logger;
@@ -58,6 +60,7 @@ public final class ShardStateMachine extends LevelDbStateMachine<CommandResponse
   private final ShardSizes sizes = new ShardSizes();
   /** Replaced whole after each write that changes it; readers compare it before and after a read. */
   private volatile GroupShards shards;
+  private final List<BiConsumer<GroupShards, GroupShards>> listeners = new CopyOnWriteArrayList<>();
 
   public ShardStateMachine(LevelDbStateStore store, int gid) {
     super(store);
@@ -88,6 +91,14 @@ public final class ShardStateMachine extends LevelDbStateMachine<CommandResponse
   /** The group's configuration and shard states, as of the last applied entry. */
   public GroupShards shards() {
     return shards;
+  }
+
+  /**
+   * Tells {@code listener} each change of the shard states an applied batch makes (before, after),
+   * on the apply thread: it must return quickly. A snapshot install or restart is not a change.
+   */
+  public void addShardsListener(BiConsumer<GroupShards, GroupShards> listener) {
+    listeners.add(listener);
   }
 
   public long shardKeys(int shard) {
@@ -178,6 +189,7 @@ public final class ShardStateMachine extends LevelDbStateMachine<CommandResponse
       GroupShards previous = shards;
       shards = applying.shards;
       logChanges(previous, applying.shards);
+      listeners.forEach(listener -> listener.accept(previous, applying.shards));
     }
     return results;
   }
