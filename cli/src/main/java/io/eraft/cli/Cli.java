@@ -3,9 +3,12 @@ package io.eraft.cli;
 import io.eraft.raft.client.ClusterUnavailableException;
 import io.eraft.raft.client.RequestRefusedException;
 import io.eraft.raft.storage.StorageException;
+import io.eraft.raft.trace.Traceparent;
 import java.io.IOException;
 import java.io.PrintWriter;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.RunLast;
 import picocli.CommandLine.UnmatchedArgumentException;
 import picocli.CommandLine;
 
@@ -45,6 +48,7 @@ public final class Cli {
     // eRaft's "-op get" names an operation that is also a subcommand; it is the flag's value.
     cli.setAllowSubcommandsAsOptionParameters(true);
     cli.setParameterExceptionHandler((e, args) -> usageError(e));
+    cli.setExecutionStrategy(Cli::run);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof ParameterException usage) {
         return usageError(usage); // a flag's value found wrong by the command itself
@@ -61,6 +65,18 @@ public final class Cli {
       return ExitCode.FAILURE;
     });
     return cli;
+  }
+
+  /** Runs the command picocli parsed, under a new trace if it is {@link Traced} and asked for one. */
+  private static int run(ParseResult parsed) {
+    if (parsed.commandSpec().userObject() instanceof Traced command && command.traced()) {
+      Traceparent trace = Traceparent.start();
+      CommandLine root = parsed.commandSpec().commandLine();
+      root.getErr().println(parsed.commandSpec().name() + ": trace id " + trace.traceId());
+      root.getErr().flush();
+      return trace.call(() -> new RunLast().execute(parsed));
+    }
+    return new RunLast().execute(parsed);
   }
 
   /** One line naming the command, the problem and where the usage is; nothing was done. */

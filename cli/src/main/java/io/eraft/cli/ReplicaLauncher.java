@@ -1,5 +1,6 @@
 package io.eraft.cli;
 
+import io.eraft.cli.logs.ServerLogs;
 import io.eraft.cli.ops.OpsServer;
 import io.eraft.raft.RaftConfig;
 import io.eraft.raft.server.GroupAddresses;
@@ -36,16 +37,19 @@ public final class ReplicaLauncher {
     ReplicaServer<?> start(MeterRegistry registry) throws IOException;
   }
 
-  /** Who a server is, for its meters' tags and its operations port. */
-  public record Identity(String component, int group, int node, String address) {}
+  /**
+   * Who a server is, on every log line and meter: {@code kvserver}, {@code shardctrler} or {@code
+   * shardkv}; the gid (0 for a service of one group); its id.
+   */
+  public record Identity(String component, int group, int node) {}
 
   /**
    * Opens the operations port (a port in use fails before any data is touched), starts the replica,
    * then serves as {@link #serveUntilStopped} does.
    */
-  public static int serve(CommandSpec spec, ServerOptions server, Identity identity, Start start, String readyLine)
-      throws IOException, InterruptedException {
-    OpsServer ops = server.openOps(identity.component(), identity.group(), identity.node(), identity.address());
+  public static int serve(CommandSpec spec, ServerOptions server, Identity identity, String address, Start start,
+      String readyLine) throws IOException, InterruptedException {
+    OpsServer ops = server.openOps(identity, address);
     ReplicaServer<?> replica;
     try {
       replica = start.start(ops.registry());
@@ -58,6 +62,7 @@ public final class ReplicaLauncher {
     return serveUntilStopped(spec, () -> {
       ops.close(); // first: its meters read the stores the replica closes
       replica.close();
+      ServerLogs.flush();
     }, replica, readyLine);
   }
 

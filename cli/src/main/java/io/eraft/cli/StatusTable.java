@@ -1,5 +1,6 @@
 package io.eraft.cli;
 
+import io.eraft.cli.json.Json;
 import io.eraft.raft.client.NodeStatus;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,6 +1,6 @@
 package io.eraft.cli.ctrler;
 
-import io.eraft.cli.Json;
+import io.eraft.cli.json.Json;
 import io.eraft.shardctrler.config.ShardConfig;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -5,12 +5,13 @@ import io.eraft.cli.ClientFlags;
 import io.eraft.cli.CommandFailure;
 import io.eraft.cli.DurationConverter;
 import io.eraft.cli.ExitCode;
-import io.eraft.cli.Json;
-import io.eraft.cli.Logging;
 import io.eraft.cli.OutputFormat;
 import io.eraft.cli.SiblingFlags;
 import io.eraft.cli.StatusTable;
+import io.eraft.cli.Traced;
 import io.eraft.cli.Usage;
+import io.eraft.cli.json.Json;
+import io.eraft.cli.logs.Logging;
 import io.eraft.raft.client.ClusterUnavailableException;
 import io.eraft.raft.client.NodeStatus;
 import io.eraft.raft.client.RetryPolicy;
@@ -52,7 +53,7 @@ import picocli.CommandLine.Spec;
         + " with --output json one JSON document per command.",
         "Exit status: 0 on success; 1 if the controllers did not answer within --timeout or refused the command"
             + " (e.g. a join of a gid that already joined); 2 for a usage error."})
-public final class ShardCtlCommand implements Callable<Integer>, SiblingFlags {
+public final class ShardCtlCommand implements Callable<Integer>, SiblingFlags, Traced {
   @Spec CommandSpec spec;
 
   @Option(names = {"-cluster", "--cluster"}, scope = ScopeType.INHERIT,
@@ -74,12 +75,20 @@ public final class ShardCtlCommand implements Callable<Integer>, SiblingFlags {
       description = "OFF, ERROR, WARN, INFO, DEBUG or TRACE; logs go to stderr (default: ${DEFAULT-VALUE}).")
   Logging.LogLevel logLevel;
 
+  @Option(names = "--trace", scope = ScopeType.INHERIT, description = Traced.DESCRIPTION)
+  boolean trace;
+
   @Option(names = {"-h", "-help", "--help"}, usageHelp = true, scope = ScopeType.INHERIT,
       description = "Show this help and exit.")
   boolean help;
 
   public static void main(String[] args) {
     Cli.main(new ShardCtlCommand(), args);
+  }
+
+  @Override
+  public boolean traced() {
+    return trace;
   }
 
   @Override

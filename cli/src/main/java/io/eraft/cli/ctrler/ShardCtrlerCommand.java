@@ -70,12 +70,13 @@ public final class ShardCtrlerCommand implements Callable<Integer>, SiblingFlags
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    server.configureLogging();
+    ReplicaLauncher.Identity identity = new ReplicaLauncher.Identity("shardctrler", 0, id);
+    server.configureLogging(identity);
     List<String> addresses = ReplicaLauncher.addresses(spec, "-cluster", cluster, id);
     RaftConfig config = ReplicaLauncher.raftConfig(spec, raft, id, addresses,
         db != null ? db : Path.of("data", "shardctrler-" + id));
     Duration executeTimeout = server.executeTimeout();
-    return ReplicaLauncher.serve(spec, server, new ReplicaLauncher.Identity("shardctrler", 0, id, addresses.get(id)),
+    return ReplicaLauncher.serve(spec, server, identity, addresses.get(id),
         registry -> CtrlerReplica.start(config, addresses, executeTimeout, registry),
         "ShardCtrler server " + id + " listening on " + addresses.get(id));
   }

@@ -4,10 +4,11 @@ import io.eraft.cli.Cli;
 import io.eraft.cli.ClientFlags;
 import io.eraft.cli.DurationConverter;
 import io.eraft.cli.ExitCode;
-import io.eraft.cli.Logging;
 import io.eraft.cli.OutputFormat;
 import io.eraft.cli.SiblingFlags;
 import io.eraft.cli.StatusTable;
+import io.eraft.cli.Traced;
+import io.eraft.cli.logs.Logging;
 import io.eraft.kvraft.client.Clerk;
 import io.eraft.kvraft.client.KvClient;
 import io.eraft.raft.client.NodeStatus;
@@ -48,7 +49,7 @@ import picocli.CommandLine.Spec;
         "A value that starts with '-' goes after '--': kvclient put K -- -V",
         "Exit status: 0 on success; 1 if the cluster did not answer within --timeout or refused the request;"
             + " 2 for a usage error."})
-public final class KvClientCommand implements Callable<Integer>, SiblingFlags {
+public final class KvClientCommand implements Callable<Integer>, SiblingFlags, Traced {
   @Spec CommandSpec spec;
 
   @Option(names = {"-addrs", "--addrs"}, scope = ScopeType.INHERIT, defaultValue = KvServerCommand.DEFAULT_ADDRS,
@@ -69,6 +70,9 @@ public final class KvClientCommand implements Callable<Integer>, SiblingFlags {
       description = "OFF, ERROR, WARN, INFO, DEBUG or TRACE; logs go to stderr (default: ${DEFAULT-VALUE}).")
   Logging.LogLevel logLevel;
 
+  @Option(names = "--trace", scope = ScopeType.INHERIT, description = Traced.DESCRIPTION)
+  boolean trace;
+
   @Option(names = {"-op", "--op"}, defaultValue = "get", paramLabel = "<op>",
       description = "eRaft form: get, put, append or status (default: ${DEFAULT-VALUE}).")
   String op;
@@ -85,6 +89,11 @@ public final class KvClientCommand implements Callable<Integer>, SiblingFlags {
 
   public static void main(String[] args) {
     Cli.main(new KvClientCommand(), args);
+  }
+
+  @Override
+  public boolean traced() {
+    return trace;
   }
 
   @Override

@@ -1,7 +1,7 @@
 package io.eraft.cli.kv;
 
-import io.eraft.cli.Json;
 import io.eraft.cli.OutputFormat;
+import io.eraft.cli.json.Json;
 import java.util.Locale;
 import java.util.Optional;
 

@@ -81,7 +81,8 @@ public final class KvServerCommand implements Callable<Integer>, SiblingFlags {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    server.configureLogging();
+    ReplicaLauncher.Identity identity = new ReplicaLauncher.Identity("kvserver", 0, id);
+    server.configureLogging(identity);
     List<String> addresses = ReplicaLauncher.addresses(spec, "-addrs", addrs, id);
     RaftConfig config = ReplicaLauncher.raftConfig(spec, raft, id, addresses,
         db != null ? db : Path.of("data", "kvserver-" + id));
@@ -89,7 +90,7 @@ public final class KvServerCommand implements Callable<Integer>, SiblingFlags {
         .withMaxValueBytes(ByteSizeConverter.belowTwoGiB("--max-value-bytes", maxValueBytes))
         .withMaxKeyBytes(ByteSizeConverter.belowTwoGiB("--max-key-bytes", maxKeyBytes))
         .withExecuteTimeout(server.executeTimeout()));
-    return ReplicaLauncher.serve(spec, server, new ReplicaLauncher.Identity("kvserver", 0, id, addresses.get(id)),
+    return ReplicaLauncher.serve(spec, server, identity, addresses.get(id),
         registry -> KvReplica.start(config, addresses, options, registry),
         "Server " + id + " starting at " + addresses.get(id));
   }

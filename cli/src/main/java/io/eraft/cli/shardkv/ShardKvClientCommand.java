@@ -4,13 +4,14 @@ import io.eraft.cli.Cli;
 import io.eraft.cli.ClientFlags;
 import io.eraft.cli.DurationConverter;
 import io.eraft.cli.ExitCode;
-import io.eraft.cli.Json;
-import io.eraft.cli.Logging;
 import io.eraft.cli.OutputFormat;
 import io.eraft.cli.SiblingFlags;
 import io.eraft.cli.StatusTable;
+import io.eraft.cli.Traced;
 import io.eraft.cli.Usage;
 import io.eraft.cli.ctrler.ShardCtrlerCommand;
+import io.eraft.cli.json.Json;
+import io.eraft.cli.logs.Logging;
 import io.eraft.raft.client.NodeStatus;
 import io.eraft.raft.client.RetryPolicy;
 import io.eraft.shardkv.client.ShardKvClerk;
@@ -50,7 +51,7 @@ import picocli.CommandLine.Spec;
         "A value that starts with '-' goes after '--': shardkv put K -- -V",
         "Exit status: 0 on success; 1 if the system did not answer within --timeout or refused the request;"
             + " 2 for a usage error."})
-public final class ShardKvClientCommand implements Callable<Integer>, SiblingFlags {
+public final class ShardKvClientCommand implements Callable<Integer>, SiblingFlags, Traced {
   @Spec CommandSpec spec;
 
   @Option(names = {"-ctrlers", "--ctrlers"}, scope = ScopeType.INHERIT,
@@ -72,12 +73,20 @@ public final class ShardKvClientCommand implements Callable<Integer>, SiblingFla
       description = "OFF, ERROR, WARN, INFO, DEBUG or TRACE; logs go to stderr (default: ${DEFAULT-VALUE}).")
   Logging.LogLevel logLevel;
 
+  @Option(names = "--trace", scope = ScopeType.INHERIT, description = Traced.DESCRIPTION)
+  boolean trace;
+
   @Option(names = {"-h", "-help", "--help"}, usageHelp = true, scope = ScopeType.INHERIT,
       description = "Show this help and exit.")
   boolean help;
 
   public static void main(String[] args) {
     Cli.main(new ShardKvClientCommand(), args);
+  }
+
+  @Override
+  public boolean traced() {
+    return trace;
   }
 
   @Override

@@ -99,7 +99,8 @@ public final class ShardKvServerCommand implements Callable<Integer>, SiblingFla
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    server.configureLogging();
+    ReplicaLauncher.Identity identity = new ReplicaLauncher.Identity("shardkv", gid, id);
+    server.configureLogging(identity);
     if (gid <= 0) {
       throw Usage.error(spec, "-gid must be positive, got " + gid + " (gid 0 means \"no group\": a group under it"
           + " could never own a shard)");
@@ -113,7 +114,7 @@ public final class ShardKvServerCommand implements Callable<Integer>, SiblingFla
         .withMaxKeyBytes(ByteSizeConverter.belowTwoGiB("--max-key-bytes", maxKeyBytes))
         .withPageBytes(ByteSizeConverter.belowTwoGiB("--migration-page", pageBytes))
         .withExecuteTimeout(server.executeTimeout()));
-    return ReplicaLauncher.serve(spec, server, new ReplicaLauncher.Identity("shardkv", gid, id, addresses.get(id)),
+    return ReplicaLauncher.serve(spec, server, identity, addresses.get(id),
         registry -> ShardKvReplica.start(config, gid, addresses, ctrlerAddresses, options, registry),
         "ShardKV group " + gid + " node " + id + " listening on " + addresses.get(id));
   }

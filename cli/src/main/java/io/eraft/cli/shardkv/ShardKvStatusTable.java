@@ -1,6 +1,6 @@
 package io.eraft.cli.shardkv;
 
-import io.eraft.cli.Json;
+import io.eraft.cli.json.Json;
 import io.eraft.proto.shardkvpb.ShardInfo;
 import io.eraft.raft.client.NodeStatus;
 import io.eraft.shardkv.client.ShardKvNodeStatus;

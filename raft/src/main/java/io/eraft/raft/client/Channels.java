@@ -1,5 +1,6 @@
 package io.eraft.raft.client;
 
+import io.eraft.raft.trace.TracingClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.HashMap;
@@ -12,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * A client's plaintext gRPC channels, one per server address, on threads of their own
  * ({@link ClientEventLoops}): reused by every call to that server, closed when the server is no
  * longer wanted ({@link #closeAllExcept}) and all at {@link #close()}. Channels connect lazily, so
- * opening one never fails on a down server. Thread-safe.
+ * opening one never fails on a down server. A call made where a trace is current carries it
+ * ({@link TracingClientInterceptor}). Thread-safe.
  */
 public final class Channels implements AutoCloseable {
   /** Replies can be large (a value grown by appends, a config with many groups, a page of a shard). */
@@ -35,6 +37,7 @@ public final class Channels implements AutoCloseable {
     channel = eventLoops.use(NettyChannelBuilder.forTarget(address))
         .usePlaintext()
         .maxInboundMessageSize(MAX_REPLY_BYTES)
+        .intercept(new TracingClientInterceptor())
         // Answers complete futures only, which never blocks: run them on the network thread
         // instead of handing each one to gRPC's default executor (a thread switch per call).
         .directExecutor()

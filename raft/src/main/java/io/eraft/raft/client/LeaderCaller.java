@@ -1,5 +1,6 @@
 package io.eraft.raft.client;
 
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -193,6 +194,8 @@ public final class LeaderCaller<E> {
     final Duration attemptTimeout;
     /** Each server's last answer, by position. Attempts run one at a time, each after the last settled. */
     final Map<Integer, String> lastAnswers = new HashMap<>();
+    /** The caller's gRPC context (its trace): each attempt is sent in it, on whichever thread. */
+    final Context context = Context.current();
     boolean connectedOnce;
     int failuresInRound;
     int failedRounds;
@@ -214,10 +217,13 @@ public final class LeaderCaller<E> {
       }
       Duration timeout = Duration.ofNanos(Math.min(remaining, attemptTimeout.toNanos()));
       CompletableFuture<T> sent;
+      Context previous = context.attach();
       try {
         sent = attempt.send(servers.endpoints().get(server), timeout);
       } catch (RuntimeException e) {
         sent = CompletableFuture.failedFuture(e);
+      } finally {
+        context.detach(previous);
       }
       sent.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((reply, error) -> {
         try {

@@ -76,8 +76,8 @@ final class Follower extends RoleState {
       log.commitTo(meta.index()); // we hold that entry already: just fast-forward the commit
       match = meta.index();
     } else {
-      core.logger().info("node {} installing snapshot at {}/{} from {}", core.id(), meta.index(), meta.term(),
-          m.from());
+      core.logger().atInfo().addKeyValue("index", meta.index()).addKeyValue("snapshotTerm", meta.term())
+          .addKeyValue("leader", m.from()).log("node {} takes a snapshot from the leader", core.id());
       log.restore(meta);
       match = meta.index();
     }

@@ -55,8 +55,8 @@ final class Leader extends RoleState {
     heartbeatElapsed++;
     if (core.tickQuorumCheck() && core.config().checkQuorum()) {
       if (!quorumActive()) {
-        core.logger().warn("node {} steps down at term {}: no quorum heard from in an election timeout",
-            core.id(), core.term());
+        core.logger().atWarn().addKeyValue("term", core.term())
+            .log("node {} steps down: no quorum heard from in an election timeout", core.id());
         core.becomeFollower(core.term(), SoftState.NO_LEADER);
         return;
       }
@@ -219,10 +219,12 @@ final class Leader extends RoleState {
     }
     pr.rejectedInPlace();
     if (pr.rejectionBelowMatchWorthWarning(m.index())) {
-      core.logger().warn("node {} (leader, term {}): follower {} keeps rejecting index {} although it "
-          + "acknowledged the log through {}; its log ends at or before {} (term {}). It is probed once per "
-          + "heartbeat until it matches; if it lost its disk without saying so, its data directory may be damaged",
-          core.id(), core.term(), m.from(), m.index(), pr.match(), m.conflictIndex(), m.conflictTerm());
+      core.logger().atWarn().addKeyValue("term", core.term()).addKeyValue("follower", m.from())
+          .addKeyValue("rejected", m.index()).addKeyValue("acknowledged", pr.match())
+          .addKeyValue("conflictIndex", m.conflictIndex()).addKeyValue("conflictTerm", m.conflictTerm())
+          .log("node {} (leader): a follower keeps rejecting entries it acknowledged; its log ends at or before"
+              + " conflictIndex. It is probed once per heartbeat until it matches; if it lost its disk without"
+              + " saying so, its data directory may be damaged", core.id());
     }
   }
 
@@ -310,7 +312,8 @@ final class Leader extends RoleState {
 
   private void sendSnapshot(long peer, Progress pr) {
     SnapshotMeta meta = log.snapshotMeta();
-    core.logger().info("node {} sends snapshot at {}/{} to {} ({})", core.id(), meta.index(), meta.term(), peer, pr);
+    core.logger().atInfo().addKeyValue("index", meta.index()).addKeyValue("snapshotTerm", meta.term())
+        .addKeyValue("to", peer).addKeyValue("progress", pr).log("node {} sends a snapshot", core.id());
     pr.becomeSnapshot(meta.index());
     core.send(new InstallSnapshot(core.id(), peer, core.term(), meta.index(), meta.term(), 0));
   }

@@ -419,7 +419,8 @@ public final class RaftCore {
     leaderId = leader;
     resetElectionTimer();
     if (changed) {
-      logger.info("node {} became follower at term {}, leader {}", id, term, leader);
+      logger.atInfo().addKeyValue("term", term).addKeyValue("leader", leader).addKeyValue("lastIndex", log.lastIndex())
+          .log("node {} became follower", id);
     }
   }
 
@@ -429,7 +430,8 @@ public final class RaftCore {
     Candidate candidate;
     if (preVote) {
       candidate = new Candidate(this, true, term + 1);
-      logger.info("node {} became pre-candidate at term {}", id, term);
+      logger.atInfo().addKeyValue("term", term).addKeyValue("lastIndex", log.lastIndex())
+          .log("node {} became pre-candidate (asks for votes without raising its term)", id);
     } else {
       term++;
       votedFor = id;
@@ -438,7 +440,8 @@ public final class RaftCore {
         logger.info("node {} names its group's incarnation cluster {}", id, ClusterIds.format(clusterId));
       }
       candidate = new Candidate(this, false, term);
-      logger.info("node {} became candidate at term {}", id, term);
+      logger.atInfo().addKeyValue("term", term).addKeyValue("lastIndex", log.lastIndex())
+          .log("node {} became candidate (starts an election)", id);
     }
     role = candidate;
     leaderId = SoftState.NO_LEADER;
@@ -455,7 +458,8 @@ public final class RaftCore {
     role = leader;
     leaderId = id;
     electionElapsed = 0;
-    logger.info("node {} became leader at term {}", id, term);
+    logger.atInfo().addKeyValue("term", term).addKeyValue("lastIndex", log.lastIndex())
+        .addKeyValue("commitIndex", log.committed()).log("node {} became leader", id);
     leader.start();
   }
 
@@ -519,8 +523,8 @@ public final class RaftCore {
     if (votedFor == HardState.NO_VOTE) {
       votedFor = leader;
     }
-    logger.info("node {} restored as a voter by leader {} at term {} (log through {})", id, leader, term,
-        log.lastIndex());
+    logger.atInfo().addKeyValue("term", term).addKeyValue("leader", leader).addKeyValue("lastIndex", log.lastIndex())
+        .log("node {} is a voter again, restored by the leader", id);
   }
 
   /**

@@ -70,8 +70,8 @@ final class Restorations {
       if (r != null) {
         byPeer.remove(m.from());
         if (r.sent) {
-          core.logger().info("node {} (leader, term {}): follower {} is a voter again (log through {})", core.id(),
-              core.term(), m.from(), pr.match());
+          core.logger().atInfo().addKeyValue("term", core.term()).addKeyValue("follower", m.from())
+              .addKeyValue("match", pr.match()).log("node {} (leader): a follower is a voter again", core.id());
         }
       }
       if (m.readRound() <= reads.sentRound()) {
@@ -84,9 +84,10 @@ final class Restorations {
       pr.forgetLostState(m.index() + 1);
       r = new Restoration(lastIndex, reads.requestRound());
       byPeer.put(m.from(), r);
-      core.logger().warn("node {} (leader, term {}): follower {} lost its state; it counts as holding nothing "
-          + "it acknowledged before, and will vote again once it holds the log through {}", core.id(),
-          core.term(), m.from(), r.target);
+      core.logger().atWarn().addKeyValue("term", core.term()).addKeyValue("follower", m.from())
+          .addKeyValue("votesAgainAt", r.target).log("node {} (leader): a follower lost its state; it counts as"
+              + " holding nothing it acknowledged before, and will vote again once it holds the log through"
+              + " votesAgainAt", core.id());
     }
   }
 

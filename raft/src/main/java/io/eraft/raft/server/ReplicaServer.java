@@ -5,16 +5,18 @@ import io.eraft.raft.RaftStatus;
 import io.eraft.raft.StateMachine;
 import io.eraft.raft.core.ClusterIds;
 import io.eraft.raft.core.HardState;
+import io.eraft.raft.health.ReplicaHealth;
 import io.eraft.raft.node.RaftNode;
 import io.eraft.raft.storage.LevelDbLogStore;
 import io.eraft.raft.storage.LevelDbStateStore;
 import io.eraft.raft.storage.StorageException;
+import io.eraft.raft.trace.TracingServerInterceptor;
 import io.eraft.raft.transport.GrpcTransport;
 import io.eraft.raft.transport.GrpcTransportOptions;
 import io.eraft.raft.transport.PeerClusterIds;
-import io.eraft.raft.health.ReplicaHealth;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.micrometer.core.instrument.Gauge;
@@ -43,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * LevelDB, the Raft log in LevelDB, and one gRPC port serving both the Raft peer service and the
  * application's services, with {@code grpc.health.v1.Health} (NOT_SERVING while starting, stopping
  * or installing a snapshot), server reflection (so {@code grpcurl} needs no proto files) and
- * go-grpc-prometheus's meters on every method. Everything lives under the node's data directory:
+ * go-grpc-prometheus's meters on every method; a client call carrying a {@code traceparent} is
+ * served and logged under its trace id. Everything lives under the node's data directory:
  *
  * <pre>
  *   DIR/IDENTITY           whose directory this is ({@link DirectoryOwner})
@@ -222,7 +225,9 @@ public final class ReplicaServer<M extends StateMachine<?>> implements AutoClose
         .maxInboundMessageSize(options.maxInboundMessageBytes())
         .permitKeepAliveTime(30, TimeUnit.SECONDS)
         .addService(metrics.intercept(transport.service().bindService()));
-    services.forEach(service -> builder.addService(metrics.intercept(service.bindService())));
+    TracingServerInterceptor tracing = new TracingServerInterceptor();
+    services.forEach(service -> builder.addService(
+        ServerInterceptors.intercept(metrics.intercept(service.bindService()), tracing)));
     try {
       return builder.build().start();
     } catch (IOException e) {

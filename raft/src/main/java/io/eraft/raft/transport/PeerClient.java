@@ -247,8 +247,8 @@ final class PeerClient {
       reconnectSooner();
     }
     if (!channel.isShutdown() && reachable.compareAndSet(true, false)) {
-      LOG.warn("peer {} at {} is unreachable from node {}: {} {}", peer, address, self, status.getCode(),
-          status.getDescription());
+      LOG.atWarn().addKeyValue("peer", peer).addKeyValue("address", address).addKeyValue("code", status.getCode())
+          .log("node {} cannot reach a peer: {}", self, status.getDescription());
     } else {
       LOG.debug("call from node {} to peer {} failed: {} {}", self, peer, status.getCode(), status.getDescription());
     }
@@ -256,7 +256,7 @@ final class PeerClient {
 
   private void noteSuccess() {
     if (reachable.compareAndSet(false, true)) {
-      LOG.info("peer {} at {} is reachable again from node {}", peer, address, self);
+      LOG.atInfo().addKeyValue("peer", peer).addKeyValue("address", address).log("node {} reaches the peer again", self);
     }
   }
 

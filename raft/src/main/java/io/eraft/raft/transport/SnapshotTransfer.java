@@ -8,6 +8,7 @@ import io.eraft.raft.core.SnapshotMeta;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +59,8 @@ final class SnapshotTransfer implements Runnable {
       response = stream();
     } catch (HigherTermException e) {
       metrics.snapshotFailed();
-      LOG.info("snapshot from node {} to peer {} stopped: peer has higher term {}", self, to, e.term());
+      LOG.atInfo().addKeyValue("to", to).addKeyValue("peerTerm", e.term())
+          .log("node {} stopped sending a snapshot: the peer has a higher term", self);
       future.completeExceptionally(e);
       return;
     } catch (IOException | RuntimeException e) {
@@ -67,8 +69,8 @@ final class SnapshotTransfer implements Runnable {
       return;
     }
     metrics.snapshotSucceeded(System.nanoTime() - startNanos);
-    LOG.info("snapshot sent from node {} to peer {}: {} bytes, peer matches through {}", self, to, offset,
-        response.matchIndex());
+    LOG.atInfo().addKeyValue("to", to).addKeyValue("bytes", offset).addKeyValue("match", response.matchIndex())
+        .addKeyValue("took", Duration.ofNanos(System.nanoTime() - startNanos)).log("node {} sent a snapshot", self);
     future.complete(response);
   }
 

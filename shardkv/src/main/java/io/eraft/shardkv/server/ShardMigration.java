@@ -10,6 +10,7 @@ import io.eraft.raft.client.LeaderCaller;
 import io.eraft.raft.client.Retry;
 import io.eraft.raft.node.RaftNode;
 import io.eraft.raft.server.LeaderTask;
+import io.eraft.raft.trace.Traceparent;
 import io.eraft.shardctrler.client.CtrlerClerk;
 import io.eraft.shardctrler.config.ConfigCodec;
 import io.eraft.shardctrler.config.ShardConfig;
@@ -26,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +61,10 @@ public final class ShardMigration implements AutoCloseable {
   private final ShardGroups groups;
   private final ShardKvServerOptions options;
   private final List<LeaderTask> tasks = new ArrayList<>();
+  /** The current move's trace, by kind and holder (each kind's task is one thread). */
+  private final Map<String, MoveTrace> traces = new ConcurrentHashMap<>();
+
+  private record MoveTrace(long config, Traceparent trace) {}
 
   /**
    * Registers the tasks with {@code node}, which must not have started yet.
@@ -112,12 +118,17 @@ public final class ShardMigration implements AutoCloseable {
   private void pullShards() {
     GroupShards shards = machine.shards();
     List<CompletableFuture<Void>> pulls = new ArrayList<>();
-    shards.bySource(ShardStatus.PULLING).forEach((source, pulling) ->
-        pulls.add(pullFrom(shards.config().num(), source, pulling)));
+    shards.bySource(ShardStatus.PULLING).forEach((source, pulling) -> {
+      Traceparent trace = traceOf("pull", shards.config().num(), source, () -> LOG.atInfo()
+          .addKeyValue("gid", machine.gid()).addKeyValue("from", source.gid()).addKeyValue("shards", pulling)
+          .addKeyValue("config", shards.config().num()).log("pulling shards"));
+      pulls.add(pullFrom(shards.config().num(), source, pulling, trace));
+    });
     pulls.forEach(pull -> pull.exceptionally(e -> null).join());
   }
 
-  private CompletableFuture<Void> pullFrom(long configNum, Holder source, List<Integer> shardIds) {
+  /** One page from {@code source}, then the next; every call carries {@code trace}, so the holder logs it. */
+  private CompletableFuture<Void> pullFrom(long configNum, Holder source, List<Integer> shardIds, Traceparent trace) {
     ShardOperationRequest.Builder request = ShardOperationRequest.newBuilder()
         .setConfigNum((int) configNum)
         .setMaxBytes(options.pageBytes());
@@ -138,7 +149,7 @@ public final class ShardMigration implements AutoCloseable {
       return CompletableFuture.completedFuture(null);
     }
     ShardOperationRequest page = request.build();
-    return callHolder(source, (endpoint, timeout) -> endpoint.getShardsData(page, timeout))
+    return trace.call(() -> callHolder(source, (endpoint, timeout) -> endpoint.getShardsData(page, timeout)))
         .thenCompose(reply -> {
           if (!ShardKvError.OK.is(reply.getErr())) {
             LOG.atDebug().addKeyValue("gid", machine.gid()).addKeyValue("from", source.gid())
@@ -153,7 +164,7 @@ public final class ShardMigration implements AutoCloseable {
               .orTimeout(options.executeTimeout().toNanos(), TimeUnit.NANOSECONDS)
               .thenApply(applied -> machine.shards() != now); // a page that moved nothing is stale: stop
         })
-        .thenCompose(progressed -> progressed ? pullFrom(configNum, source, shardIds)
+        .thenCompose(progressed -> progressed ? pullFrom(configNum, source, shardIds, trace)
             : CompletableFuture.completedFuture(null));
   }
 
@@ -164,7 +175,11 @@ public final class ShardMigration implements AutoCloseable {
     shards.bySource(ShardStatus.GCING).forEach((source, collected) -> {
       ShardOperationRequest request = ShardOperationRequest.newBuilder()
           .setConfigNum((int) shards.config().num()).addAllShardIds(collected).build();
-      collections.add(callHolder(source, (endpoint, timeout) -> endpoint.deleteShardsData(request, timeout))
+      Traceparent trace = traceOf("gc", shards.config().num(), source, () -> LOG.atInfo()
+          .addKeyValue("gid", machine.gid()).addKeyValue("holder", source.gid()).addKeyValue("shards", collected)
+          .addKeyValue("config", shards.config().num()).log("telling the old holder to delete shards"));
+      collections.add(trace.call(() -> callHolder(source, (endpoint, timeout) -> endpoint.deleteShardsData(request,
+          timeout)))
           .thenCompose(reply -> ShardKvError.OK.is(reply.getErr())
               ? node.propose(LogCommand.newBuilder().setDeleteShards(request).build().toByteString())
                   .orTimeout(options.executeTimeout().toNanos(), TimeUnit.NANOSECONDS)
@@ -172,6 +187,26 @@ public final class ShardMigration implements AutoCloseable {
           .thenApply(ignored -> null));
     });
     collections.forEach(c -> c.exceptionally(e -> null).join());
+  }
+
+  /**
+   * The trace of one move ({@code kind}: pull or gc) with {@code holder} in configuration {@code
+   * config}: begun, and announced in the log under its id, at the first attempt; reused by the
+   * retries and pages after it, so the holder's log shows the same trace id.
+   */
+  private Traceparent traceOf(String kind, long config, Holder holder, Runnable announce) {
+    String key = kind + ":" + holder.gid();
+    MoveTrace current = traces.get(key);
+    if (current != null && current.config() == config) {
+      return current.trace();
+    }
+    Traceparent trace = Traceparent.start();
+    traces.put(key, new MoveTrace(config, trace));
+    trace.call(() -> {
+      announce.run();
+      return null;
+    });
+    return trace;
   }
 
   private CompletableFuture<ShardOperationResponse> callHolder(Holder holder,

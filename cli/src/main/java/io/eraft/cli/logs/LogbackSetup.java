@@ -1,4 +1,4 @@
-package io.eraft.cli;
+package io.eraft.cli.logs;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

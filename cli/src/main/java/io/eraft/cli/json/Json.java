@@ -1,4 +1,4 @@
-package io.eraft.cli;
+package io.eraft.cli.json;
 
 import java.util.List;
 import java.util.stream.Collectors;

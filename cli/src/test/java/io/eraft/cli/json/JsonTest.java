@@ -1,4 +1,4 @@
-package io.eraft.cli;
+package io.eraft.cli.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
