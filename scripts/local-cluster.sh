@@ -144,7 +144,8 @@ await_node() {
   local i=$1
   for _ in $(seq 600); do
     if grep -q "^$ready $i " "$dir/node-$i.out" 2>/dev/null; then
-      echo "$server $i (pid $(<"$dir/node-$i.pid")) serving at ${addr_list[$i]}"
+      echo "$server $i (pid $(<"$dir/node-$i.pid")) serving at ${addr_list[$i]}," \
+        "metrics and health at $(grep -o 'http://[^ ]*/metrics' "$dir/node-$i.out" | tail -1 | sed 's|/metrics$||')"
       return 0
     fi
     if ! running_pid "$i" >/dev/null; then
@@ -302,6 +303,8 @@ usage_hint() {
     echo "  shardctl$ctrler_flags query"
     echo "  shardctl$ctrler_flags status"
   fi
+  echo "Each server's /metrics, /livez and /readyz are on its port + 100 (curl -s '127.0.0.1:6101/readyz?verbose');"
+  echo "  prometheus --config.file=$repo/deploy/prometheus/prometheus.yml scrapes them (README: Monitoring)."
   echo "Stop with: $0 stop     (keeps the data; 'start' resumes from it)"
   echo "Remove with: $0 clean"
 }

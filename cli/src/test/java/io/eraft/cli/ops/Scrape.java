@@ -108,14 +108,20 @@ public final class Scrape {
 
   /** Waits (a liveness guard) until {@code url} answers {@code status}; returns that answer. */
   public static Answer awaitStatus(String url, int status) throws IOException, InterruptedException {
+    return awaitAnswer(url, "status " + status, a -> a.status() == status);
+  }
+
+  /** Waits (a liveness guard) until {@code url}'s answer satisfies {@code wanted}; returns it. */
+  public static Answer awaitAnswer(String url, String what, Predicate<Answer> wanted)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + WAIT_LIMIT.toNanos();
     while (true) {
       Answer a = get(url);
-      if (a.status() == status) {
+      if (wanted.test(a)) {
         return a;
       }
       if (System.nanoTime() > deadline) {
-        fail(url + " did not answer " + status + " within " + WAIT_LIMIT + "; last: " + a);
+        fail(url + " did not answer with " + what + " within " + WAIT_LIMIT + "; last: " + a);
       }
       Thread.sleep(100);
     }
