@@ -62,7 +62,8 @@ public final class JsonLogEncoder extends EncoderBase<ILoggingEvent> {
   }
 
   private static String value(Object value) {
-    if (value instanceof Integer || value instanceof Long || value instanceof Boolean) {
+    if (value instanceof Integer || value instanceof Long || value instanceof Boolean
+        || value instanceof Double d && Double.isFinite(d)) {
       return value.toString();
     }
     return Json.string(String.valueOf(value));

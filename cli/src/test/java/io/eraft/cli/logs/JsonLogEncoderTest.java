@@ -31,6 +31,7 @@ class JsonLogEncoderTest {
     event.setMDCPropertyMap(Map.of("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736"));
     event.addKeyValuePair(new KeyValuePair("entries", 12));
     event.addKeyValuePair(new KeyValuePair("took", "PT2S"));
+    event.addKeyValuePair(new KeyValuePair("tookMs", 2000.125));
 
     String line = new String(encoder.encode(event), StandardCharsets.UTF_8);
     assertTrue(line.endsWith("}\n") && line.indexOf('\n') == line.length() - 1, line);
@@ -47,6 +48,7 @@ class JsonLogEncoderTest {
     assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", json.getFieldsOrThrow("trace_id").getStringValue());
     assertEquals(12, json.getFieldsOrThrow("entries").getNumberValue());
     assertEquals("PT2S", json.getFieldsOrThrow("took").getStringValue());
+    assertEquals(2000.125, json.getFieldsOrThrow("tookMs").getNumberValue());
     assertTrue(json.getFieldsOrThrow("error").getStringValue()
         .startsWith("java.lang.IllegalStateException: boom \"quoted\""), line);
   }

@@ -80,6 +80,7 @@ class LogsAndTracesIT {
           l -> l.contains("served a traced call") && l.contains("trace_id=" + traceId), "kvserver " + node);
       assertTrue(line.contains("[kvserver 0/" + node + "]") && line.contains("method=kvraftpb.KVService/Command"),
           line);
+      assertEquals(node == follower, line.contains(" err=ErrWrongLeader "), line);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.eraft.raft.node;
 
+import io.eraft.raft.Millis;
 import io.eraft.raft.ProposalFailedException;
 import io.eraft.raft.ProposalFailedException.Reason;
 import io.eraft.raft.SnapshotInstallListener;
@@ -124,7 +125,7 @@ public final class Applier<R> {
       }
       long took = System.nanoTime() - start;
       metrics.snapshotInstalled(took);
-      LOG.atInfo().addKeyValue("index", meta.index()).addKeyValue("took", Duration.ofNanos(took))
+      LOG.atInfo().addKeyValue("index", meta.index()).addKeyValue("tookMs", Millis.of(took))
           .log("installed the snapshot");
       lastApplied = meta.index();
       proposals.failThrough(meta.index(), Reason.OUTCOME_UNKNOWN,

@@ -1,5 +1,6 @@
 package io.eraft.raft.node;
 
+import io.eraft.raft.Millis;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -36,7 +37,8 @@ final class SlowOperations {
     if (warned && now - lastWarningNanos < WARN_INTERVAL.toNanos()) {
       return;
     }
-    details.apply(log.atWarn().addKeyValue("took", Duration.ofNanos(nanos)).addKeyValue("expectedDuration", threshold))
+    details.apply(log.atWarn().addKeyValue("tookMs", Millis.of(nanos))
+        .addKeyValue("thresholdMs", threshold.toMillis()))
         .addKeyValue("slowSinceLastWarning", slowSinceWarning).log(message);
     slowSinceWarning = 0;
     lastWarningNanos = now;

@@ -1,5 +1,8 @@
 package io.eraft.raft.trace;
 
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import io.eraft.raft.Millis;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
@@ -16,11 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Serves a call that carries a {@code traceparent} under its trace: the handler runs with the
  * trace current (calls it makes carry it on) and with {@code trace_id} in the MDC (its log lines
- * carry it), and the answer is logged with the method, status and time taken, so an operator can
+ * carry it), and the answer is logged with the method, status, eRaft error string and time taken, so an operator can
  * follow one request through every node's log: at INFO for the first call of a trace here within
  * {@link #REPEAT_WINDOW}, at DEBUG for its repeats (a shard pull retrying every 50 ms under one
  * trace logs once a second). Untraced calls pass untouched. Thread-safe.
@@ -42,18 +46,42 @@ public final class TracingServerInterceptor implements ServerInterceptor {
     }
     long start = System.nanoTime();
     ServerCall<Q, P> logged = new SimpleForwardingServerCall<>(call) {
+      private String err = "";
+
+      @Override
+      public void sendMessage(P message) {
+        err = errorOf(message);
+        super.sendMessage(message);
+      }
+
       @Override
       public void close(Status status, Metadata trailers) {
-        withTraceId(trace, () -> LOG.atLevel(firstInWindow(trace) ? Level.INFO : Level.DEBUG)
-            .addKeyValue("method", call.getMethodDescriptor().getFullMethodName())
-            .addKeyValue("code", status.getCode()).addKeyValue("took", Duration.ofNanos(System.nanoTime() - start))
-            .log("served a traced call"));
+        withTraceId(trace, () -> {
+          LoggingEventBuilder line = LOG.atLevel(firstInWindow(trace) ? Level.INFO : Level.DEBUG)
+              .addKeyValue("method", call.getMethodDescriptor().getFullMethodName())
+              .addKeyValue("code", status.getCode());
+          if (!err.isEmpty()) {
+            line = line.addKeyValue("err", err);
+          }
+          line.addKeyValue("tookMs", Millis.of(System.nanoTime() - start)).log("served a traced call");
+        });
         super.close(status, trailers);
       }
     };
     Context traced = trace.in(Context.current());
     ServerCall.Listener<Q> listener = withTraceId(trace, () -> Contexts.interceptCall(traced, logged, headers, next));
     return new TracedListener<>(listener, trace);
+  }
+
+  /** eRaft's answers carry their outcome in a string field {@code err} ({@code ErrWrongLeader}...). */
+  private static String errorOf(Object reply) {
+    if (reply instanceof Message message) {
+      FieldDescriptor err = message.getDescriptorForType().findFieldByName("err");
+      if (err != null && err.getJavaType() == FieldDescriptor.JavaType.STRING) {
+        return (String) message.getField(err);
+      }
+    }
+    return "";
   }
 
   private boolean firstInWindow(Traceparent trace) {

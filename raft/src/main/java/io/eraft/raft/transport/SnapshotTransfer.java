@@ -2,13 +2,13 @@ package io.eraft.raft.transport;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.eraft.raft.Millis;
 import io.eraft.raft.SnapshotSource;
 import io.eraft.raft.core.InstallSnapshotResponse;
 import io.eraft.raft.core.SnapshotMeta;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +70,7 @@ final class SnapshotTransfer implements Runnable {
     }
     metrics.snapshotSucceeded(System.nanoTime() - startNanos);
     LOG.atInfo().addKeyValue("to", to).addKeyValue("bytes", offset).addKeyValue("match", response.matchIndex())
-        .addKeyValue("took", Duration.ofNanos(System.nanoTime() - startNanos)).log("node {} sent a snapshot", self);
+        .addKeyValue("tookMs", Millis.of(System.nanoTime() - startNanos)).log("node {} sent a snapshot", self);
     future.complete(response);
   }
 
