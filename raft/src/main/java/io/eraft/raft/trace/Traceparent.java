@@ -57,6 +57,15 @@ public record Traceparent(String traceId, String parentId, String flags) {
   public <T> T call(Supplier<T> action) {
     Context traced = in(Context.current());
     Context previous = traced.attach();
+    try {
+      return logging(action);
+    } finally {
+      traced.detach(previous);
+    }
+  }
+
+  /** Runs {@code action} with this trace's id in the MDC (the lines it logs carry it); restores the MDC after. */
+  public <T> T logging(Supplier<T> action) {
     String outerId = MDC.get(MDC_KEY);
     MDC.put(MDC_KEY, traceId);
     try {
@@ -67,7 +76,6 @@ public record Traceparent(String traceId, String parentId, String flags) {
       } else {
         MDC.put(MDC_KEY, outerId);
       }
-      traced.detach(previous);
     }
   }
 

@@ -14,10 +14,8 @@ import io.grpc.Status;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.slf4j.event.Level;
 import org.slf4j.spi.LoggingEventBuilder;
 
@@ -69,7 +67,7 @@ public final class TracingServerInterceptor implements ServerInterceptor {
       }
     };
     Context traced = trace.in(Context.current());
-    ServerCall.Listener<Q> listener = withTraceId(trace, () -> Contexts.interceptCall(traced, logged, headers, next));
+    ServerCall.Listener<Q> listener = trace.logging(() -> Contexts.interceptCall(traced, logged, headers, next));
     return new TracedListener<>(listener, trace);
   }
 
@@ -134,23 +132,9 @@ public final class TracingServerInterceptor implements ServerInterceptor {
   }
 
   private static void withTraceId(Traceparent trace, Runnable action) {
-    withTraceId(trace, () -> {
+    trace.logging(() -> {
       action.run();
       return null;
     });
-  }
-
-  private static <T> T withTraceId(Traceparent trace, Supplier<T> action) {
-    String outer = MDC.get(Traceparent.MDC_KEY);
-    MDC.put(Traceparent.MDC_KEY, trace.traceId());
-    try {
-      return action.get();
-    } finally {
-      if (outer == null) {
-        MDC.remove(Traceparent.MDC_KEY);
-      } else {
-        MDC.put(Traceparent.MDC_KEY, outer);
-      }
-    }
   }
 }
