@@ -18,10 +18,14 @@ import java.util.zip.CRC32C;
  * <p>Why: the LevelDB inside leveldbjni 1.8 writes its log through a preallocated, zero-filled
  * {@code mmap} region, so a process killed mid-write leaves the last record half copied and
  * followed only by zeros. That write never returned, so nothing acknowledged depends on it, yet
- * {@code paranoid_checks} refuses the whole log ("checksum mismatch"). As etcd's WAL does for a
- * torn final record, only this shape is repaired: the first bad record lies inside the file, its
- * last byte is still zero and only zeros follow it. Anything else (a record running past the end of
- * the file, damage followed by data) stays corruption. Stateless.
+ * {@code paranoid_checks} refuses the whole log ("checksum mismatch"). A record larger than what
+ * is left of a 32 KiB block is written as several fragments, and a kill between two of them leaves
+ * sound first fragments followed by zeros, or by the end of the file ("partial record without
+ * end"; LevelDB 1.20 and later drop such a tail themselves). As etcd's WAL does for a torn final
+ * record, only these shapes are repaired: the first bad fragment lies inside the file, its last
+ * byte is still zero and only zeros follow it; or a logical record's sound fragments are followed
+ * only by zeros or the end of the file. Anything else (a fragment running past the end of the
+ * file, damage followed by data) stays corruption. Stateless.
  *
  * <p>Record format (LevelDB {@code log_format.h}): 32 KiB blocks of records, each a 7-byte header
  * (masked CRC-32C of type and payload, little-endian; payload length, 2 bytes; type) then the
@@ -74,6 +78,7 @@ final class TornLogTail {
     ByteBuffer buf = ByteBuffer.wrap(log).order(ByteOrder.LITTLE_ENDIAN);
     int pos = 0;
     int recordStart = 0;
+    boolean inRecord = false; // between a FIRST fragment and its LAST
     while (pos < log.length) {
       int blockLeft = BLOCK_BYTES - pos % BLOCK_BYTES;
       if (blockLeft < HEADER_BYTES) {
@@ -87,7 +92,8 @@ final class TornLogTail {
       int length = Short.toUnsignedInt(buf.getShort(pos + 4));
       int type = log[pos + 6];
       if (maskedCrc == 0 && length == 0 && type == 0) {
-        return OptionalLong.empty();
+        // The end of what was written; a logical record still open here lost its last fragments.
+        return inRecord && zerosFrom(log, pos) ? OptionalLong.of(recordStart) : OptionalLong.empty();
       }
       int end = pos + HEADER_BYTES + Math.min(length, blockLeft - HEADER_BYTES);
       if (length > blockLeft - HEADER_BYTES || end > log.length) {
@@ -98,12 +104,13 @@ final class TornLogTail {
         return log[end - 1] == 0 && zerosFrom(log, end)
             ? OptionalLong.of(recordStart) : OptionalLong.empty();
       }
-      if (type == FULL || type == LAST) {
+      inRecord = type != FULL && type != LAST;
+      if (!inRecord) {
         recordStart = end;
       }
       pos = end;
     }
-    return OptionalLong.empty();
+    return inRecord ? OptionalLong.of(recordStart) : OptionalLong.empty();
   }
 
   private static Path newestLog(Path dir) throws IOException {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import io.eraft.raft.core.Entry;
 import io.eraft.raft.core.HardState;
 import io.eraft.raft.core.SnapshotMeta;
@@ -125,6 +126,38 @@ class LevelDbLogStoreTest extends LogStoreContractTest {
     store = LevelDbLogStore.open(dir);
 
     assertEquals(entries(1, 5, 1), all());
+  }
+
+  @Test
+  void aLargeWriteTornBetweenItsFragmentsIsCutOffAndTheLogOpens() throws IOException {
+    append(entries(1, 5, 1));
+    append(List.of(new Entry(6, 1, ByteString.copyFrom(new byte[100 << 10])))); // four 32 KiB fragments
+    store.close();
+    Path wal = newestWriteAheadLog();
+    byte[] bytes = Files.readAllBytes(wal);
+    int afterFirstFragment = endOfFirstFragment(bytes);
+    Arrays.fill(bytes, afterFirstFragment, bytes.length, (byte) 0); // killed before the rest was copied
+    Files.write(wal, bytes);
+
+    store = LevelDbLogStore.open(dir);
+
+    assertEquals(entries(1, 5, 1), all());
+  }
+
+  /** Where the first FIRST fragment of {@code wal} ends (LevelDB's log format: 32 KiB blocks, 7-byte headers). */
+  private static int endOfFirstFragment(byte[] wal) {
+    int pos = 0;
+    while (true) {
+      if (32768 - pos % 32768 < 7) {
+        pos += 32768 - pos % 32768;
+        continue;
+      }
+      int length = (wal[pos + 4] & 0xff) | (wal[pos + 5] & 0xff) << 8;
+      pos += 7 + length;
+      if (wal[pos - length - 1] == 2) { // FIRST
+        return pos;
+      }
+    }
   }
 
   @Test

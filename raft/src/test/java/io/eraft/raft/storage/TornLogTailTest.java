@@ -53,6 +53,26 @@ class TornLogTailTest {
   }
 
   @Test
+  void aRecordWhoseLastFragmentWasNeverWrittenIsCutAtItsFirstFragment() {
+    append(FULL, payload(100));
+    int recordAt = log.size();
+    append(FIRST, payload(BLOCK - recordAt - HEADER));
+
+    assertEquals(OptionalLong.of(recordAt), TornLogTail.find(withZeros(4096)), "zeros follow");
+    assertEquals(OptionalLong.of(recordAt), TornLogTail.find(withZeros(0)), "the file ends");
+  }
+
+  @Test
+  void anOpenRecordFollowedByZerosAndThenDataIsNotATornTail() {
+    append(FULL, payload(100));
+    append(FIRST, payload(BLOCK - log.size() - HEADER));
+    byte[] bytes = withZeros(4096);
+    bytes[bytes.length - 1] = 1;
+
+    assertEquals(OptionalLong.empty(), TornLogTail.find(bytes));
+  }
+
+  @Test
   void damageFollowedByMoreDataIsNotATornTail() {
     int damagedAt = log.size();
     append(FULL, payload(100));
