@@ -205,9 +205,11 @@ class DeployManifestsTest {
     return args.get(at + 1);
   }
 
+  /** The script's last line, which must exec the server. */
   private static String shellExec(Map<String, Object> container) {
     assertEquals(List.of("sh", "-c"), container.get("command"));
-    return ((List<?>) container.get("args")).get(0).toString().trim();
+    List<String> lines = ((List<?>) container.get("args")).get(0).toString().trim().lines().toList();
+    return lines.get(lines.size() - 1);
   }
 
   private static int port(Map<String, Object> container, String name) {
