@@ -125,15 +125,24 @@ class FaultyNetworkTest {
   }
 
   private static void assertConverged(LocalRaftCluster c, Set<ByteString> acknowledged) throws Exception {
-    LocalRaftCluster.awaitCondition(() -> {
-      List<ByteString> first = c.machine(0).commands();
-      for (int i = 1; i < SERVERS; i++) {
-        if (!c.machine(i).commands().equals(first)) {
-          return false;
+    try {
+      LocalRaftCluster.awaitCondition(() -> {
+        List<ByteString> first = c.machine(0).commands();
+        for (int i = 1; i < SERVERS; i++) {
+          if (!c.machine(i).commands().equals(first)) {
+            return false;
+          }
         }
+        return first.contains(command(-1));
+      });
+    } catch (AssertionError notConverged) {
+      StringBuilder state = new StringBuilder("the nodes did not converge:");
+      for (int i = 0; i < SERVERS; i++) {
+        state.append("\n  node ").append(i).append(": ").append(c.node(i).status()).append(", ")
+            .append(c.machine(i).commands().size()).append(" commands applied");
       }
-      return first.contains(command(-1));
-    });
+      throw new AssertionError(state.toString(), notConverged);
+    }
     List<ByteString> log = c.machine(0).commands();
     for (ByteString cmd : acknowledged) {
       assertTrue(log.contains(cmd), "acknowledged " + cmd.toStringUtf8() + " is missing");
