@@ -5,7 +5,6 @@ import io.eraft.raft.LeadershipListener;
 import io.eraft.raft.ProposalFailedException.Reason;
 import io.eraft.raft.ProposalFailedException;
 import io.eraft.raft.RaftStatus;
-import io.eraft.raft.core.CoreStatus;
 import io.eraft.raft.core.HardState;
 import io.eraft.raft.core.InstallSnapshot;
 import io.eraft.raft.core.ProposeResult;
@@ -49,8 +48,6 @@ import org.slf4j.LoggerFactory;
 public final class RaftLoop<R> {
   private static final Logger LOG = LoggerFactory.getLogger(RaftLoop.class);
   private static final int MAX_DRAIN = 8192;
-  /** Log entries dropped per compaction step (see {@link #compactStep}). */
-  private static final long COMPACTION_STEP_ENTRIES = 4096;
 
   private record Proposal<R>(ByteString command, CompletableFuture<R> future) {}
 
@@ -65,10 +62,7 @@ public final class RaftLoop<R> {
   private final SnapshotReceiver snapshots;
   private final PendingProposals<R> proposals;
   private final NodeMetrics metrics;
-  private final long compactionRetainEntries;
-  /** Where the log is being compacted to, a step at a time (raft-loop thread only). */
-  private long compactionTarget;
-  private boolean compactionStepQueued;
+  private final StepwiseCompaction compaction;
   private final int maxQueuedProposals;
   private final Consumer<Throwable> onFailure;
   private final LongConsumer clusterIdRecorder;
@@ -85,11 +79,8 @@ public final class RaftLoop<R> {
   private final Set<Long> snapshotsInFlight = ConcurrentHashMap.newKeySet();
   private final List<Long> peers;
   private final Thread thread;
-  private volatile RaftStatus status;
-  private volatile long lastCycleNanos = System.nanoTime();
+  private final StatusPublisher published;
   private volatile boolean running = true;
-  private long leaderSeen = -1;
-  private final Leadership leadership = new Leadership();
 
   RaftLoop(long id, List<Long> peers, RaftCore core, LogStore log, Transport transport, Applier<R> applier,
       SnapshotReceiver snapshots, PendingProposals<R> proposals, NodeMetrics metrics, long compactionRetainEntries,
@@ -105,8 +96,8 @@ public final class RaftLoop<R> {
     this.snapshots = snapshots;
     this.proposals = proposals;
     this.metrics = metrics;
-    leadership.add(metrics.followers());
-    this.compactionRetainEntries = compactionRetainEntries;
+    this.published = new StatusPublisher(id, metrics);
+    this.compaction = new StepwiseCompaction(id, log, compactionRetainEntries, step -> inbox.add(step));
     this.maxQueuedProposals = maxQueuedProposals;
     this.clusterIdRecorder = clusterIdRecorder;
     this.onFailure = onFailure;
@@ -116,7 +107,7 @@ public final class RaftLoop<R> {
   }
 
   void addLeadershipListener(LeadershipListener listener) {
-    leadership.add(listener);
+    published.addLeadershipListener(listener);
   }
 
   void start() {
@@ -125,12 +116,11 @@ public final class RaftLoop<R> {
   }
 
   RaftStatus status() {
-    return status;
+    return published.status();
   }
 
-  /** When the loop last finished a cycle (it runs one at least every tick), on {@link System#nanoTime}'s clock. */
   long lastCycleNanos() {
-    return lastCycleNanos;
+    return published.lastCycleNanos();
   }
 
   // ---- submissions (any thread) ------------------------------------------------------------
@@ -200,7 +190,7 @@ public final class RaftLoop<R> {
 
   /** The state machine durably applied through {@code index}: the log may be compacted. */
   void submitCompaction(long index) {
-    inbox.add((Runnable) () -> compact(index));
+    inbox.add((Runnable) () -> compaction.durableThrough(index));
   }
 
   void submitFailure(Throwable cause) {
@@ -351,38 +341,6 @@ public final class RaftLoop<R> {
     snapshots.installed(meta);
   }
 
-  /**
-   * Compacts on this thread, the core's only reader, so the core never sees the log shrink under
-   * a read. Safe beside the log writer: compaction drops entries the state machine made durable
-   * (at or below the commit index), the writer only writes above it.
-   */
-  private void compact(long durableIndex) {
-    compactionTarget = Math.max(compactionTarget, durableIndex - compactionRetainEntries);
-    if (!compactionStepQueued) {
-      compactStep();
-    }
-  }
-
-  /**
-   * Drops at most {@link #COMPACTION_STEP_ENTRIES} entries, then queues the next step behind the
-   * work already waiting: deleting a whole threshold's worth of entries at once is one huge
-   * LevelDB batch that would stall heartbeats and commits for about a second.
-   */
-  private void compactStep() {
-    compactionStepQueued = false;
-    long from = log.snapshotMeta().index();
-    long through = Math.min(compactionTarget, Math.min(from + COMPACTION_STEP_ENTRIES, log.lastIndex()));
-    if (through <= from) {
-      return; // done, or a snapshot install already dropped these entries
-    }
-    log.compact(through);
-    LOG.debug("node {} compacted its log through {}", id, through);
-    if (through < compactionTarget) {
-      compactionStepQueued = true;
-      inbox.add((Runnable) this::compactStep);
-    }
-  }
-
   /** A cluster id the node just learned is recorded before the hard state carrying it is written. */
   private void recordClusterId(long clusterId) {
     if (clusterId != HardState.NO_CLUSTER && clusterId != recordedClusterId) {
@@ -392,18 +350,7 @@ public final class RaftLoop<R> {
   }
 
   private void publishStatus(String failure) {
-    CoreStatus s = core.status();
-    if (s.leaderId() != leaderSeen) {
-      if (s.leaderId() >= 0) {
-        metrics.leaderChanged();
-      }
-      leaderSeen = s.leaderId();
-    }
-    leadership.observe(s.role(), s.term());
-    status = new RaftStatus(id, s.role(), s.term(), s.leaderId(), s.commitIndex(), applier.lastApplied(),
-        s.lastIndex(), log.sizeBytes(), s.standing(), failure);
-    lastCycleNanos = System.nanoTime();
-    metrics.followers().observe(core, s, lastCycleNanos);
+    published.publish(core, applier.lastApplied(), log.sizeBytes(), failure);
   }
 
   /**
@@ -436,7 +383,7 @@ public final class RaftLoop<R> {
     inboundCalls.values().forEach(f -> f.completeExceptionally(new IllegalStateException(why)));
     inboundCalls.clear();
     proposals.failAll(Reason.STOPPED, why);
-    leadership.stopped();
+    published.stopped();
     if (failure != null) {
       onFailure.accept(failure);
     }
