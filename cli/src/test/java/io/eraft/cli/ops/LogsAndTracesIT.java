@@ -12,9 +12,9 @@ import io.eraft.raft.cluster.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LogsAndTracesIT {
   private static final Pattern TRACE_ID = Pattern.compile(": trace id ([0-9a-f]{32})\n");
-  private static final Duration WAIT_LIMIT = Duration.ofSeconds(90);
 
   @TempDir Path dir;
   private Binaries binaries;
@@ -161,24 +160,10 @@ class LogsAndTracesIT {
     return parse(line);
   }
 
-  @FunctionalInterface
-  private interface Lines {
-    List<String> read() throws IOException;
-  }
-
-  private static String awaitLine(Lines lines, Predicate<String> wanted, String where) throws Exception {
-    long deadline = System.nanoTime() + WAIT_LIMIT.toNanos();
-    while (true) {
-      for (String line : lines.read()) {
-        if (wanted.test(line)) {
-          return line;
-        }
-      }
-      if (System.nanoTime() > deadline) {
-        fail("the line sought is not in the log of " + where + " within " + WAIT_LIMIT);
-      }
-      Thread.sleep(100);
-    }
+  private static String awaitLine(Scrape.Probe<List<String>> lines, Predicate<String> wanted, String where)
+      throws Exception {
+    return Scrape.await("the line sought in the log of " + where,
+        () -> lines.read().stream().filter(wanted).findFirst(), Optional::isPresent).get();
   }
 
   private static Struct parse(String line) {

@@ -179,18 +179,7 @@ class PrometheusIT {
     return url.substring("http://".length());
   }
 
-  @FunctionalInterface
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void await(String what, Condition condition) throws Exception {
-    long deadline = System.nanoTime() + WAIT_LIMIT.toNanos();
-    while (!condition.holds()) {
-      if (System.nanoTime() > deadline) {
-        fail(what + ": not seen within " + WAIT_LIMIT);
-      }
-      Thread.sleep(250);
-    }
+  private static void await(String what, Scrape.Probe<Boolean> condition) throws Exception {
+    Scrape.await(what, WAIT_LIMIT, condition, Boolean::booleanValue);
   }
 }

@@ -90,40 +90,49 @@ public final class Scrape {
     return true;
   }
 
-  /** Waits (a liveness guard) until {@code baseUrl}'s metrics satisfy {@code condition}. */
-  public static List<Sample> awaitMetrics(String baseUrl, String what, Predicate<List<Sample>> condition)
-      throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + WAIT_LIMIT.toNanos();
+  /** Reads something a test waits for; may throw. */
+  @FunctionalInterface
+  public interface Probe<T> {
+    T read() throws Exception;
+  }
+
+  /**
+   * Reads {@code probe} until {@code done} holds, and returns that reading: a liveness guard, failing
+   * after {@code limit} with {@code what} and the last reading.
+   */
+  public static <T> T await(String what, Duration limit, Probe<T> probe, Predicate<T> done) throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
     while (true) {
-      List<Sample> samples = metrics(baseUrl);
-      if (condition.test(samples)) {
-        return samples;
+      T last = probe.read();
+      if (done.test(last)) {
+        return last;
       }
       if (System.nanoTime() > deadline) {
-        fail(baseUrl + ": " + what + " not seen within " + WAIT_LIMIT);
+        String seen = String.valueOf(last);
+        fail(what + ": not seen within " + limit + "; last: " + (seen.length() > 500 ? seen.substring(0, 500) + "..." : seen));
       }
       Thread.sleep(100);
     }
   }
 
+  /** {@link #await(String, Duration, Probe, Predicate)} within 90 s. */
+  public static <T> T await(String what, Probe<T> probe, Predicate<T> done) throws Exception {
+    return await(what, WAIT_LIMIT, probe, done);
+  }
+
+  /** Waits (a liveness guard) until {@code baseUrl}'s metrics satisfy {@code condition}. */
+  public static List<Sample> awaitMetrics(String baseUrl, String what, Predicate<List<Sample>> condition)
+      throws Exception {
+    return await(baseUrl + ": " + what, () -> metrics(baseUrl), condition);
+  }
+
   /** Waits (a liveness guard) until {@code url} answers {@code status}; returns that answer. */
-  public static Answer awaitStatus(String url, int status) throws IOException, InterruptedException {
+  public static Answer awaitStatus(String url, int status) throws Exception {
     return awaitAnswer(url, "status " + status, a -> a.status() == status);
   }
 
   /** Waits (a liveness guard) until {@code url}'s answer satisfies {@code wanted}; returns it. */
-  public static Answer awaitAnswer(String url, String what, Predicate<Answer> wanted)
-      throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + WAIT_LIMIT.toNanos();
-    while (true) {
-      Answer a = get(url);
-      if (wanted.test(a)) {
-        return a;
-      }
-      if (System.nanoTime() > deadline) {
-        fail(url + " did not answer with " + what + " within " + WAIT_LIMIT + "; last: " + a);
-      }
-      Thread.sleep(100);
-    }
+  public static Answer awaitAnswer(String url, String what, Predicate<Answer> wanted) throws Exception {
+    return await(url + " answering with " + what, () -> get(url), wanted);
   }
 }
