@@ -77,14 +77,22 @@ public final class Binaries implements AutoCloseable {
    * port, see {@link Server#metricsUrl()}): the default, its gRPC port + 100, need not be free.
    */
   public Server startServerWith(String javaOpts, String binary, String... args) throws IOException {
-    int n = ++launched;
-    Path out = logs.resolve(binary + "-" + n + ".out");
-    Path err = logs.resolve(binary + "-" + n + ".err");
     List<String> argv = new ArrayList<>(List.of(args));
     if (!argv.contains("--metrics-port")) {
       argv.addAll(List.of("--metrics-port", "0"));
     }
-    ProcessBuilder pb = builder(binary, argv.toArray(String[]::new));
+    return startProcess(javaOpts, binary, argv.toArray(String[]::new));
+  }
+
+  /**
+   * Starts {@code bin/<binary> args...} in the background, as given, with these JVM flags ({@code
+   * JAVA_OPTS}); {@link #close} stops it if the test did not.
+   */
+  public Server startProcess(String javaOpts, String binary, String... args) throws IOException {
+    int n = ++launched;
+    Path out = logs.resolve(binary + "-" + n + ".out");
+    Path err = logs.resolve(binary + "-" + n + ".err");
+    ProcessBuilder pb = builder(binary, args);
     pb.environment().put("JAVA_OPTS", javaOpts);
     Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     Server server = new Server(binary, p, out, err);
@@ -145,6 +153,18 @@ public final class Binaries implements AutoCloseable {
     public void kill() throws InterruptedException {
       process.destroyForcibly();
       process.waitFor(COMMAND_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Sends {@code signal} ("STOP", "CONT", ...) with kill(1). */
+    public void signal(String signal) throws IOException, InterruptedException {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+      if (!kill.waitFor(COMMAND_LIMIT.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+        fail("kill -" + signal + " " + process.pid() + " failed");
+      }
+    }
+
+    public String stdoutText() throws IOException {
+      return Files.readString(stdout);
     }
 
     /** SIGTERM, then SIGKILL if it has not stopped within the limit; returns the exit status. */

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The little JSON the clients' {@code --output json} prints: objects of strings, numbers, booleans
- * and already-encoded values, on one line. Strings are escaped per RFC 8259.
+ * The little JSON the binaries print (the clients' {@code --output json}, the dashboard's API):
+ * objects of strings, numbers, booleans and already-encoded values, on one line. Strings are escaped per RFC 8259.
  */
 public final class Json {
   private Json() {}
@@ -54,6 +54,14 @@ public final class Json {
 
     public Builder field(String name, long value) {
       return encoded(name, Long.toString(value));
+    }
+
+    /** A finite number; JSON has no NaN or infinity. */
+    public Builder field(String name, double value) {
+      if (!Double.isFinite(value)) {
+        throw new IllegalArgumentException(name + " is not a finite number: " + value);
+      }
+      return encoded(name, Double.toString(value));
     }
 
     public Builder field(String name, boolean value) {

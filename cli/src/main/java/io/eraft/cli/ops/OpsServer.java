@@ -6,13 +6,7 @@ import io.eraft.raft.health.HealthCheck;
 import io.eraft.raft.health.ReplicaHealth;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.BindException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -28,21 +22,19 @@ public final class OpsServer implements AutoCloseable {
       List.of(HealthCheck.of("started", () -> "the server is starting"));
 
   private final HttpServer http;
-  private final ExecutorService threads;
   private final PrometheusMeterRegistry registry;
   private volatile ReplicaHealth health;
 
-  private OpsServer(HttpServer http, ExecutorService threads, PrometheusMeterRegistry registry) {
+  private OpsServer(HttpServer http, PrometheusMeterRegistry registry) {
     this.http = http;
-    this.threads = threads;
     this.registry = registry;
     HealthEndpoint livez = new HealthEndpoint("livez", () -> checks(ReplicaHealth::live), registry);
     HealthEndpoint readyz = new HealthEndpoint("readyz", () -> checks(ReplicaHealth::ready), registry);
-    http.createContext("/metrics", exchange -> respond(exchange, 200, PROMETHEUS_TEXT, registry.scrape()));
+    http.createContext("/metrics", exchange -> HttpPort.respond(exchange, 200, PROMETHEUS_TEXT, registry.scrape()));
     http.createContext("/livez", exchange -> health(exchange, livez));
     http.createContext("/healthz", exchange -> health(exchange, livez));
     http.createContext("/readyz", exchange -> health(exchange, readyz));
-    http.createContext("/", exchange -> respond(exchange, 404, "text/plain; charset=utf-8",
+    http.createContext("/", exchange -> HttpPort.respond(exchange, 404, "text/plain; charset=utf-8",
         "not found: this port serves /metrics, /livez, /healthz and /readyz\n"));
   }
 
@@ -52,21 +44,8 @@ public final class OpsServer implements AutoCloseable {
    * @throws IOException naming the address and the flag to change if it cannot be bound
    */
   public static OpsServer listen(String host, int port, PrometheusMeterRegistry registry) throws IOException {
-    HttpServer http;
-    try {
-      http = HttpServer.create(new InetSocketAddress(host, port), 16);
-    } catch (IOException e) {
-      String why = e instanceof BindException ? "address already in use or not local" : e.getMessage();
-      throw new IOException("cannot listen for metrics on " + host + ":" + port + " (" + why
-          + "): stop the process using it or choose another --metrics-port", e);
-    }
-    ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "ops-http");
-      t.setDaemon(true);
-      return t;
-    });
-    http.setExecutor(threads);
-    OpsServer server = new OpsServer(http, threads, registry);
+    HttpServer http = HttpPort.bind(host, port, "for metrics", "--metrics-port", 2, "ops-http");
+    OpsServer server = new OpsServer(http, registry);
     http.start();
     return server;
   }
@@ -97,32 +76,12 @@ public final class OpsServer implements AutoCloseable {
 
   private static void health(HttpExchange exchange, HealthEndpoint endpoint) throws IOException {
     HealthEndpoint.Answer answer = endpoint.answer(exchange.getRequestURI().getRawQuery());
-    respond(exchange, answer.status(), "text/plain; charset=utf-8", answer.body());
-  }
-
-  private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-    try (exchange) {
-      if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
-        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        exchange.sendResponseHeaders(405, -1);
-        return;
-      }
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", contentType);
-      boolean head = exchange.getRequestMethod().equals("HEAD");
-      exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
-      if (!head) {
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(bytes);
-        }
-      }
-    }
+    HttpPort.respond(exchange, answer.status(), "text/plain; charset=utf-8", answer.body());
   }
 
   /** Stops answering at once. */
   @Override
   public void close() {
-    http.stop(0);
-    threads.shutdownNow();
+    HttpPort.stop(http);
   }
 }

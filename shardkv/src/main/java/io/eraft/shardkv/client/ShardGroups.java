@@ -1,13 +1,21 @@
 package io.eraft.shardkv.client;
 
+import io.eraft.proto.shardkvpb.GetStatusResponse;
 import io.eraft.raft.client.LeaderCaller;
+import io.eraft.raft.client.NodeStatus;
 import io.eraft.raft.client.RetryPolicy;
+import io.eraft.raft.rpc.ReplicaStatus;
+import io.eraft.shardctrler.config.ShardConfig;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The replica groups a client or a server talks to: per group, a {@link LeaderCaller} over its
@@ -47,6 +55,35 @@ public final class ShardGroups implements AutoCloseable {
           || !wanted.containsAll(e.getValue().servers()));
     }
     network.closeAllExcept(wanted);
+  }
+
+  /**
+   * Every server of every group in {@code config}, in gid order and list order, asked at once; one
+   * that does not answer within {@code timeout} is Offline, with the reason (eRaft asks with 200 ms,
+   * in random group order). Blocks up to {@code timeout}.
+   */
+  public List<ShardKvNodeStatus> status(ShardConfig config, Duration timeout) {
+    List<CompletableFuture<GetStatusResponse>> answers = new ArrayList<>();
+    config.groups().forEach((gid, servers) -> {
+      for (ShardKvEndpoint endpoint : caller(gid, servers).endpoints()) {
+        answers.add(endpoint.shardStatus(timeout).orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS));
+      }
+    });
+    List<ShardKvNodeStatus> rows = new ArrayList<>();
+    int next = 0;
+    for (Map.Entry<Integer, List<String>> group : config.groups().entrySet()) {
+      for (int i = 0; i < group.getValue().size(); i++) {
+        String address = group.getValue().get(i);
+        try {
+          GetStatusResponse s = answers.get(next++).join();
+          rows.add(new ShardKvNodeStatus(group.getKey(), NodeStatus.answered(ReplicaStatus.fromProto(s), address),
+              s.getShardsList()));
+        } catch (RuntimeException e) {
+          rows.add(new ShardKvNodeStatus(group.getKey(), NodeStatus.unanswered(i, address, e, timeout), List.of()));
+        }
+      }
+    }
+    return rows;
   }
 
   @Override

@@ -1,19 +1,13 @@
 package io.eraft.shardkv.client;
 
-import io.eraft.proto.shardkvpb.GetStatusResponse;
 import io.eraft.raft.client.ClientSession;
-import io.eraft.raft.client.NodeStatus;
 import io.eraft.raft.client.RetryPolicy;
-import io.eraft.raft.rpc.ReplicaStatus;
 import io.eraft.shardctrler.client.CtrlerClerk;
 import io.eraft.shardctrler.client.CtrlerClient;
 import io.eraft.shardctrler.config.ShardConfig;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A connection to a sharded KV system: the controllers (for the configuration, cached and
@@ -82,35 +76,13 @@ public final class ShardKvClient implements AutoCloseable {
   }
 
   /**
-   * Every server of every group in the latest configuration, in gid order and list order, asked at
-   * once; one that does not answer within {@code timeout} is Offline, with the reason (eRaft asks
-   * with 200 ms, in random group order). Blocks up to twice {@code timeout}.
+   * Every server of every group in the latest configuration, as {@link ShardGroups#status} tells.
+   * Blocks up to twice {@code timeout}.
    *
    * @throws io.eraft.raft.client.ClusterUnavailableException if the controllers do not answer
    */
   public List<ShardKvNodeStatus> status(Duration timeout) {
-    ShardConfig config = ClientSession.await(configReader.queryAsync(-1, timeout));
-    List<ShardKvNodeStatus> rows = new ArrayList<>();
-    List<CompletableFuture<GetStatusResponse>> answers = new ArrayList<>();
-    config.groups().forEach((gid, servers) -> {
-      for (ShardKvEndpoint endpoint : groups.caller(gid, servers).endpoints()) {
-        answers.add(endpoint.shardStatus(timeout).orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS));
-      }
-    });
-    int next = 0;
-    for (Map.Entry<Integer, List<String>> group : config.groups().entrySet()) {
-      for (int i = 0; i < group.getValue().size(); i++) {
-        String address = group.getValue().get(i);
-        try {
-          GetStatusResponse s = answers.get(next++).join();
-          rows.add(new ShardKvNodeStatus(group.getKey(), NodeStatus.answered(ReplicaStatus.fromProto(s), address),
-              s.getShardsList()));
-        } catch (RuntimeException e) {
-          rows.add(new ShardKvNodeStatus(group.getKey(), NodeStatus.unanswered(i, address, e, timeout), List.of()));
-        }
-      }
-    }
-    return rows;
+    return groups.status(ClientSession.await(configReader.queryAsync(-1, timeout)), timeout);
   }
 
   private CompletableFuture<ShardConfig> ask(Duration budget) {
