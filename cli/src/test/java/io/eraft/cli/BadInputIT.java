@@ -82,6 +82,15 @@ class BadInputIT {
     assertFails(ExitCode.USAGE, "--output", run("shardkv", "--output", "xml", "get", "k"));
     assertFails(ExitCode.USAGE, "--timeout 0", run("kvclient", "--timeout", "0", "get", "k"));
     assertFails(ExitCode.USAGE, "-port 70000 is not a port", run("dashboard", "-port", "70000"));
+    assertFails(ExitCode.USAGE, "-gid", run("shardkvserver", "-gid", "0"));
+  }
+
+  @Test
+  void anUnreachableClusterIsOneLineAtTheDeadline() throws Exception {
+    String nobody = "127.0.0.1:" + FreePorts.pick();
+    assertFails(ExitCode.FAILURE, nobody, run("shardkv", "-ctrlers", nobody, "--timeout", "1s", "get", "k"));
+    assertFails(ExitCode.FAILURE, nobody, run("shardctl", "-cluster", nobody, "--timeout", "1s", "query"));
+    assertFails(ExitCode.FAILURE, nobody, run("kvclient", "-addrs", nobody, "--timeout", "1s", "get", "k"));
   }
 
   @Test
