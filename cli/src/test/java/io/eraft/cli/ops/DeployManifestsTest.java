@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.eraft.cli.Cli;
 import io.eraft.cli.ctrler.ShardCtlCommand;
 import io.eraft.cli.ctrler.ShardCtrlerCommand;
+import io.eraft.cli.dashboard.DashboardCommand;
 import io.eraft.cli.kv.KvServerCommand;
 import io.eraft.cli.shardkv.ShardKvServerCommand;
 import java.io.IOException;
@@ -119,6 +120,32 @@ class DeployManifestsTest {
   }
 
   @Test
+  void theDashboardReadsTheControllersTheGroupsUseAndIsProbed() throws IOException {
+    Map<String, List<Map<String, Object>>> byKind = manifests();
+    Map<String, Object> deployment = named(byKind.get("Deployment"), "eraft-dashboard");
+    Map<String, Object> pod = map(map(map(deployment, "spec"), "template"), "spec");
+    Map<String, Object> container = list(pod, "containers").get(0);
+    assertEquals("eraft:latest", container.get("image"));
+    assertEquals(List.of("dashboard"), container.get("command"));
+    Map<String, String> env = env(container);
+    List<String> args = ((List<?>) container.get("args")).stream()
+        .map(a -> a.toString().replace("$(CTRLERS)", env.get("CTRLERS"))).toList();
+    parsed("dashboard", args);
+    assertEquals(Integer.toString(port(container, "http")), flag(args, "-port"));
+    Map<String, Object> groupContainer = list(map(map(map(named(byKind.get("StatefulSet"), "eraft-shardkv-100"),
+        "spec"), "template"), "spec"), "containers").get(0);
+    assertEquals(env(groupContainer).get("CTRLERS"), flag(args, "-config-addrs"));
+    for (String probe : List.of("livenessProbe", "readinessProbe")) {
+      Map<String, Object> http = map(map(container, probe), "httpGet");
+      assertEquals(List.of("/livez", "http"), List.of(http.get("path"), http.get("port")), probe);
+    }
+    assertTrue(map(map(container, "resources"), "requests").keySet().containsAll(List.of("cpu", "memory")));
+    assertEquals(Boolean.TRUE, map(pod, "securityContext").get("runAsNonRoot"));
+    Map<String, Object> service = named(byKind.get("Service"), "eraft-dashboard");
+    assertEquals(map(map(deployment, "spec"), "selector").get("matchLabels"), map(service, "spec").get("selector"));
+  }
+
+  @Test
   void everySystemdUnitVerifiesRunsItsBinaryWithRealFlagsAndIsHardened() throws Exception {
     List<String> units;
     try (Stream<Path> files = Files.list(SYSTEMD)) {
@@ -171,7 +198,11 @@ class DeployManifestsTest {
 
   /** Parses {@code args} with {@code binary}'s own flags, failing with its error if it refuses them. */
   private static void parsed(String binary, List<String> args) {
-    Supplier<Object> factory = binary.equals("shardctl") ? ShardCtlCommand::new : SERVERS.get(binary);
+    Supplier<Object> factory = switch (binary) {
+      case "shardctl" -> ShardCtlCommand::new;
+      case "dashboard" -> DashboardCommand::new;
+      default -> SERVERS.get(binary);
+    };
     if (factory == null) {
       fail("not one of the binaries: " + binary);
     }
