@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DockerComposeIT {
   private static final Path PROJECT = Path.of("..").toAbsolutePath().normalize();
   private static final Duration WAIT_LIMIT = Duration.ofSeconds(120);
-  private static final int KEYS = 40;
+  private static final int KEYS = 30;
   /** The writes acknowledged before the kill; the rest go on while the leader is gone. */
   private static final int ACKED_BEFORE_KILL = 10;
 
