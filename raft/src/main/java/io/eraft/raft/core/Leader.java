@@ -197,6 +197,13 @@ final class Leader extends RoleState {
       maybeCommit();
     } else {
       pr.responseReceived();
+      if (pr.state() == Progress.State.REPLICATE && pr.match() < log.lastIndex()) {
+        // An answer that acknowledges nothing new (a heartbeat's) while entries are outstanding:
+        // probe at the tip, as etcd does. The stream keeps order, so the probe fails only if an
+        // append before it was lost, and the rejection sends the lost entries again; without it an
+        // idle group's follower would wait for the next proposal.
+        sendAppend(m.from(), true);
+      }
     }
     while (sendAppend(m.from(), false)) {
       // keep the pipeline full
