@@ -2,7 +2,8 @@
 # Local clusters on this machine, in the background, on eRaft's README addresses: a 3-node kvraft
 # cluster (kvserver, 5001-5003), the 3-node shard controller (shardctrler, 50051-50053) and two
 # 3-node ShardKV groups (shardkvserver: group 100 on 6001-6003, group 101 on 7001-7003), which
-# `start` joins to the controllers and waits for until every shard is served.
+# `start` joins to the controllers and waits for until every shard is served; with the controllers,
+# eRaft's dashboard on http://127.0.0.1:8080/ (not fatal if it cannot start).
 #   scripts/local-cluster.sh start  [kv|ctrler|g100|g101|sharded|all]  start, and wait until ready
 #   scripts/local-cluster.sh status [...]   the servers' PIDs and their status table
 #   scripts/local-cluster.sh stop   [...]   stop them (SIGTERM, then SIGKILL after 15 s); data is kept
@@ -26,6 +27,7 @@
 #                            by default)
 #   ERAFT_G100_ADDRS, ERAFT_G101_ADDRS   the ShardKV groups' addresses (default: 127.0.0.1:6001,...:6003
 #                            and 127.0.0.1:7001,...:7003)
+#   ERAFT_DASHBOARD_PORT     the dashboard's port on 127.0.0.1 (default 8080; files in <ERAFT_CLUSTER_DIR>/dashboard)
 #   ERAFT_KVSERVER_FLAGS, ERAFT_SHARDCTRLER_FLAGS, ERAFT_SHARDKVSERVER_FLAGS
 #                            more server flags, e.g. "--election-timeout 500ms"
 # Give every command on one cluster the same environment (status, restart... find the nodes by it).
@@ -36,6 +38,7 @@ root=${ERAFT_CLUSTER_DIR:-$repo/data/local-cluster}
 bin=$repo/cli/bin
 default_ctrler_addrs=127.0.0.1:50051,127.0.0.1:50052,127.0.0.1:50053
 ctrler_addrs=${ERAFT_CTRLER_ADDRS:-$default_ctrler_addrs}
+dashboard_port=${ERAFT_DASHBOARD_PORT:-8080}
 groups=(g100 g101)
 
 # Selects a component: sets server, client, addr_flag, addrs, default_addrs, ready, flags, dir, addr_list,
@@ -80,6 +83,18 @@ running_pid() {
   cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
   # The launcher (bin/<server>) until it execs java, then java -jar <server>.jar; both name the data dir.
   [[ $cmdline == *$server*" -db $dir/node-$1 "* ]] && echo "$pid"
+}
+
+# Whether the process whose PID is in file $1 still exists and has not exited. Unlike running_pid it
+# does not ask that it be a server yet, and it reads the process state, not the command line, which
+# is this script's just after the fork and may read empty while the process execs.
+launched_alive() {
+  local pid stat
+  pid=$(<"$1") || return 1
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  { stat=$(<"/proc/$pid/stat"); } 2>/dev/null || return 1
+  stat=${stat##*) }
+  [[ ${stat%% *} != Z ]]
 }
 
 stop_node() {
@@ -148,7 +163,7 @@ await_node() {
         "metrics and health at $(grep -o 'http://[^ ]*/metrics' "$dir/node-$i.out" | tail -1 | sed 's|/metrics$||')"
       return 0
     fi
-    if ! running_pid "$i" >/dev/null; then
+    if ! launched_alive "$dir/node-$i.pid"; then
       echo "$server $i failed to start; the end of $dir/node-$i.log:" >&2
       tail -n 5 "$dir/node-$i.log" >&2
       return 1
@@ -201,6 +216,55 @@ kill_node() {
   fi
   rm -f "$dir/node-$i.pid"
   echo "killed $server $i (pid $pid) with SIGKILL; data kept ('$0 restart $component $i' starts it again)"
+}
+
+# The dashboard's PID if the process in dashboard/dashboard.pid is still our dashboard.
+dashboard_pid() {
+  local pid_file=$root/dashboard/dashboard.pid pid cmdline
+  [[ -f $pid_file ]] || return 1
+  pid=$(<"$pid_file")
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
+  [[ $cmdline == *dashboard*" -host 127.0.0.1 -port "* ]] && echo "$pid"
+}
+
+# Starts the dashboard of the controllers unless it runs; a failure (say, its port in use) is said,
+# not fatal: the cluster serves without it.
+start_dashboard() {
+  local dash=$root/dashboard pid
+  mkdir -p "$dash"
+  if pid=$(dashboard_pid); then
+    echo "dashboard already running (pid $pid) at http://127.0.0.1:$dashboard_port/"
+    return 0
+  fi
+  nohup "$bin/dashboard" -host 127.0.0.1 -port "$dashboard_port" -config-addrs "$ctrler_addrs" \
+    >"$dash/dashboard.out" 2>"$dash/dashboard.log" </dev/null &
+  echo $! >"$dash/dashboard.pid"
+  for _ in $(seq 300); do
+    if grep -q '^Dashboard server listening' "$dash/dashboard.out" 2>/dev/null; then
+      echo "dashboard (pid $(<"$dash/dashboard.pid")) at http://127.0.0.1:$dashboard_port/"
+      return 0
+    fi
+    launched_alive "$dash/dashboard.pid" || break
+    sleep 0.1
+  done
+  echo "the dashboard did not start (the cluster runs without it): $(tail -n 1 "$dash/dashboard.log" 2>/dev/null);" \
+    "ERAFT_DASHBOARD_PORT chooses another port" >&2
+  rm -f "$dash/dashboard.pid"
+}
+
+stop_dashboard() {
+  local pid
+  if pid=$(dashboard_pid); then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    echo "stopped dashboard (pid $pid)"
+  fi
+  rm -f "$root/dashboard/dashboard.pid"
 }
 
 start() {
@@ -303,6 +367,9 @@ usage_hint() {
     echo "  shardctl$ctrler_flags query"
     echo "  shardctl$ctrler_flags status"
   fi
+  if [[ " $* " == *" ctrler "* ]] && dashboard_pid >/dev/null; then
+    echo "The dashboard: http://127.0.0.1:$dashboard_port/ (JSON: /api/dashboard, /api/topology, /api/metrics)"
+  fi
   echo "Each server's /metrics, /livez and /readyz are on its port + 100 (curl -s '127.0.0.1:6101/readyz?verbose');"
   echo "  prometheus --config.file=$repo/deploy/prometheus/prometheus.yml scrapes them (README: Monitoring)."
   echo "Stop with: $0 stop     (keeps the data; 'start' resumes from it)"
@@ -349,9 +416,23 @@ case $action in
     if ((${#started_groups[@]} > 0)); then
       join_groups "${started_groups[@]}"
     fi
+    [[ " ${components[*]} " != *" ctrler "* ]] || start_dashboard
     usage_hint "${components[@]}"
     ;;
   stop | status | clean)
+    if [[ " ${components[*]} " == *" ctrler "* ]]; then
+      case $action in
+        stop) stop_dashboard ;;
+        clean) stop_dashboard && rm -rf "$root/dashboard" ;;
+        status)
+          if pid=$(dashboard_pid); then
+            echo "dashboard: running (pid $pid) at http://127.0.0.1:$dashboard_port/"
+          else
+            echo "dashboard: not running"
+          fi
+          ;;
+      esac
+    fi
     for c in "${components[@]}"; do
       use "$c"
       case $action in

@@ -91,6 +91,7 @@ public final class DashboardCommand implements Callable<Integer> {
       throw e;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "dashboard-shutdown"));
+    server.awaitFirstLook(); // so the API answers at once after the line below (a slow first look: 503)
     PrintWriter out = spec.commandLine().getOut();
     out.println("Dashboard server listening on http://" + host + ":" + server.port() + "/ (controllers: "
         + String.join(",", controllers) + ")");

@@ -98,7 +98,8 @@ final class DashboardServer implements AutoCloseable {
     }
   }
 
-  private DashboardJson awaitFirstLook() {
+  /** Waits, up to the first-look wait, until the first look at the cluster is in; returns it, or null. */
+  DashboardJson awaitFirstLook() {
     try {
       firstLook.await(firstLookWait.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
