@@ -72,17 +72,22 @@ use_group() {
   addrs=${3:-$2} ready="ShardKV group $1 node" flags="-gid $1 -ctrlers $ctrler_addrs ${ERAFT_SHARDKVSERVER_FLAGS:-}"
 }
 
-# The PID in node-<i>.pid if that process is still our server (a recycled PID is not; a killed one,
-# gone or a zombie with an empty command line, is not either).
-running_pid() {
-  local pid_file=$dir/node-$1.pid pid cmdline
-  [[ -f $pid_file ]] || return 1
-  pid=$(<"$pid_file")
+# The PID in file $1 if that process is still one whose command line holds $2 and, after it, $3
+# (a recycled PID is not; a killed one, gone or a zombie with an empty command line, is not either).
+pid_if_running() {
+  local pid cmdline
+  [[ -f $1 ]] || return 1
+  pid=$(<"$1")
   [[ $pid =~ ^[0-9]+$ ]] || return 1
   # stderr first: a process gone since the test above must not make the shell complain.
   cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
-  # The launcher (bin/<server>) until it execs java, then java -jar <server>.jar; both name the data dir.
-  [[ $cmdline == *$server*" -db $dir/node-$1 "* ]] && echo "$pid"
+  [[ $cmdline == *"$2"*"$3"* ]] && echo "$pid"
+}
+
+# The PID of node $1 of the selected component if it still runs: the launcher (bin/<server>) until
+# it execs java, then java -jar <server>.jar; both name the data dir.
+running_pid() {
+  pid_if_running "$dir/node-$1.pid" "$server" " -db $dir/node-$1 "
 }
 
 # Whether the process whose PID is in file $1 still exists and has not exited. Unlike running_pid it
@@ -220,12 +225,7 @@ kill_node() {
 
 # The dashboard's PID if the process in dashboard/dashboard.pid is still our dashboard.
 dashboard_pid() {
-  local pid_file=$root/dashboard/dashboard.pid pid cmdline
-  [[ -f $pid_file ]] || return 1
-  pid=$(<"$pid_file")
-  [[ $pid =~ ^[0-9]+$ ]] || return 1
-  cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
-  [[ $cmdline == *dashboard*" -host 127.0.0.1 -port "* ]] && echo "$pid"
+  pid_if_running "$root/dashboard/dashboard.pid" dashboard " -host 127.0.0.1 -port "
 }
 
 # Starts the dashboard of the controllers unless it runs; a failure (say, its port in use) is said,

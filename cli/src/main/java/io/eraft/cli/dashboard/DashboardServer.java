@@ -41,7 +41,7 @@ final class DashboardServer implements AutoCloseable {
     this.http = http;
     this.collector = collector;
     this.firstLookWait = firstLookWait;
-    this.page = page(interval);
+    this.page = renderPage(interval);
     this.collecting = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "dashboard-collector");
       t.setDaemon(true);
@@ -119,7 +119,7 @@ final class DashboardServer implements AutoCloseable {
   }
 
   /** The page, which asks for {@code /api/dashboard} every {@code interval}. */
-  private static String page(Duration interval) {
+  private static String renderPage(Duration interval) {
     try (InputStream in = DashboardServer.class.getResourceAsStream("dashboard.html")) {
       if (in == null) {
         throw new IllegalStateException("dashboard.html is missing from the jar");
